@@ -1,0 +1,12 @@
+/*
+ * Pins the layout of the sized structs in mmmodel.h: they are ABI, and they
+ * only ever grow at the end. A change here is a change of the C contract.
+ */
+#include "mmmodel.h"
+
+#define MMM_LAYOUT(type, bytes) _Static_assert(sizeof(type) == (bytes), #type " layout changed")
+
+MMM_LAYOUT(struct mmm_arch_info, 56);
+MMM_LAYOUT(struct mmm_pte_info, 64);
+MMM_LAYOUT(struct mmm_fpb_args, 40);
+MMM_LAYOUT(struct mmm_fpb_result, 24);

@@ -1,0 +1,60 @@
+/// An error of the model, as the negative errno value the C interface returns.
+///
+/// Shaped like swift-system's `Errno`: a value over the errno number with Swift
+/// names; each documents its C spelling. Values are Linux's errno numbers, so
+/// the core needs no C library to name them.
+public struct MMMError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The positive errno number (EINVAL is 22).
+    public let errno: Int32
+
+    public init(errno: Int32) { self.errno = errno }
+
+    /// The value crossing the C interface: `-errno`.
+    public var cValue: Int32 { -errno }
+
+    /// An argument is not valid. The corresponding C value is `-EINVAL`.
+    public static let invalidArgument = MMMError(errno: 22)
+    /// A value is out of the representable range. The corresponding C value is `-ERANGE`.
+    public static let outOfRange = MMMError(errno: 34)
+    /// The object is busy (e.g. a page may be pinned). The corresponding C value is `-EBUSY`.
+    public static let busy = MMMError(errno: 16)
+    /// Out of model memory (frames, swap slots). The corresponding C value is `-ENOMEM`.
+    public static let noMemory = MMMError(errno: 12)
+    /// An address is not mapped. The corresponding C value is `-EFAULT`.
+    public static let fault = MMMError(errno: 14)
+    /// No such process. The corresponding C value is `-ESRCH`.
+    public static let noSuchProcess = MMMError(errno: 3)
+    /// The operation is not supported. The corresponding C value is `-EOPNOTSUPP`.
+    public static let notSupported = MMMError(errno: 95)
+
+    /// English text for an errno number (positive or negative), never failing.
+    public static func message(for value: Int32) -> StaticString {
+        switch value == Int32.min ? 0 : abs(value) {
+        case 0: return "Success"
+        case 3: return "No such process"
+        case 12: return "Cannot allocate memory"
+        case 14: return "Bad address"
+        case 16: return "Device or resource busy"
+        case 22: return "Invalid argument"
+        case 34: return "Numerical result out of range"
+        case 95: return "Operation not supported"
+        default: return "Unknown error"
+        }
+    }
+
+    /// The C name of the error, e.g. `EINVAL`.
+    public var name: String {
+        switch errno {
+        case 3: return "ESRCH"
+        case 12: return "ENOMEM"
+        case 14: return "EFAULT"
+        case 16: return "EBUSY"
+        case 22: return "EINVAL"
+        case 34: return "ERANGE"
+        case 95: return "EOPNOTSUPP"
+        default: return "errno \(errno)"
+        }
+    }
+
+    public var description: String { "-\(name) (\(MMMError.message(for: errno)))" }
+}

@@ -1,0 +1,2 @@
+import CMMModel
+import MMModel

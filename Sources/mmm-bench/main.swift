@@ -1,0 +1,1 @@
+print("mmm-bench: not yet")
