@@ -1,2 +1,0 @@
-import CMMModel
-import MMModel
