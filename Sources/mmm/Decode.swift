@@ -47,7 +47,7 @@ extension MMM {
             let format = options.format
             var failed = false
             func decodeOne(_ word: String, where place: String) {
-                guard let v = parseNumber(word) else {
+                guard let v = parseCLIValue(word) else {
                     printError("Error: \(place)cannot decode '\(word)': not a 64-bit number (decimal or 0x-hexadecimal)")
                     failed = true
                     return

@@ -33,6 +33,20 @@ extension KernelConfig {
     }
 }
 
+/// A value for `mmm decode`: decimal digits, or `0x` / `0X` and hexadecimal
+/// digits, at most 64 bits; nil on anything else. Stricter than `parseNumber`,
+/// which lets a sign through ("+5", "0x-0").
+public func parseCLIValue(_ s: String) -> UInt64? {
+    let u = Array(s.utf8)
+    let isHex = u.count > 2 && u[0] == UInt8(ascii: "0") && (u[1] == UInt8(ascii: "x") || u[1] == UInt8(ascii: "X"))
+    let digits = isHex ? u[2...] : u[...]
+    guard !digits.isEmpty, digits.allSatisfy({ c in
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
+            || (isHex && ((UInt8(ascii: "a")...UInt8(ascii: "f")).contains(c | 0x20)))
+    }) else { return nil }
+    return parseNumber(s)
+}
+
 /// A word of a command-line list that is not known.
 public struct CLIWordError: Error, Hashable, Sendable {
     public let word: String
