@@ -32,9 +32,15 @@ target_link_libraries(mmm_consumer_shared PRIVATE MMModel::mmmodel_shared)
 add_test(NAME consumer_build_tree_static COMMAND mmm_consumer_static)
 add_test(NAME consumer_build_tree_shared COMMAND mmm_consumer_shared)
 
+set(_programs mmm_consumer_shared mmm_consumer_static)
+foreach(_t swap_batch decode_pte c_test_present_shared)   # examples, Tests/c
+  if(TARGET ${_t})
+    list(APPEND _programs ${_t})
+  endif()
+endforeach()
+list(TRANSFORM _programs REPLACE "(.+)" "$<TARGET_FILE:\\1>")
 add_test(NAME no_swift_runtime_deps
-  COMMAND sh "${_pkg}/check_no_swift_deps.sh" "$<TARGET_FILE:mmmodel_shared>"
-          "$<TARGET_FILE:mmm_consumer_shared>" "$<TARGET_FILE:mmm_consumer_static>")
+  COMMAND sh "${_pkg}/check_no_swift_deps.sh" "$<TARGET_FILE:mmmodel_shared>" ${_programs})
 
 # Out-of-tree consumers of an installed copy (each in its own prefix).
 add_test(NAME consumer_pkgconfig

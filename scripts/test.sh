@@ -19,35 +19,12 @@ start=$SECONDS
 step() { printf '\n==> %s\n' "$*"; }
 die() { printf 'scripts/test.sh: FAILED: %s\n' "$*" >&2; exit 1; }
 
-# --- 1. System packages --------------------------------------------------------
+# --- 1. System packages and Swift -------------------------------------------------
+# shellcheck source=scripts/common.sh
+source "$root/scripts/common.sh"
 step "Checking build dependencies"
-missing=()
-command -v cmake >/dev/null 2>&1 || missing+=(cmake)
-command -v ninja >/dev/null 2>&1 || missing+=(ninja-build)
-command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
-dpkg -s libcmocka-dev >/dev/null 2>&1 || missing+=(libcmocka-dev)
-if ((${#missing[@]})); then
-	echo "installing: ${missing[*]}"
-	sudo=()
-	if [[ $(id -u) -ne 0 ]]; then
-		command -v sudo >/dev/null 2>&1 || die "need root (or sudo) to install ${missing[*]}"
-		sudo=(sudo)
-	fi
-	export DEBIAN_FRONTEND=noninteractive
-	"${sudo[@]}" apt-get update -q
-	"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
-cmake_version=$(cmake --version | sed -n '1s/.* //p')
-echo "cmake $cmake_version, ninja $(ninja --version), pkg-config $(pkg-config --version)," \
-	"cmocka $(pkg-config --modversion cmocka)"
-
-swift=${SWIFT:-}
-if [[ -z $swift ]]; then
-	swift=$(command -v swift || true)
-	[[ -n $swift ]] || { [[ -x /opt/swift/usr/bin/swift ]] && swift=/opt/swift/usr/bin/swift; }
-	[[ -n $swift ]] || die "swift not found (PATH, /opt/swift/usr/bin)"
-fi
-"$swift" --version 2>/dev/null | head -1
+mmm_ensure_deps || die "installing build dependencies"
+mmm_find_swift || die "no Swift toolchain"
 
 # --- 2. swift build (debug), warnings in our code fail ------------------------
 step "swift build --build-tests"
