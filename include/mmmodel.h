@@ -694,7 +694,8 @@ int mmm_pte_swp_clear_uffd_wp(mmm_arch arch, uint64_t pte, uint64_t *out);
  * @swp_offset: non-present kinds: the offset of the entry (for PFN-carrying
  *              kinds the PFN plus the migration young / dirty bits).
  * @swp_type:   non-present kinds: the swap type (SWAP: 0 .. MAX_SWAPFILES - 1).
- * @marker:     MARKER: MMM_PTE_MARKER_* bits, at least one.
+ * @marker:     MARKER: MMM_PTE_MARKER_* bits (the kernel never installs an
+ *              empty marker, but one decodes and encodes like any other).
  * @attrs:      PRESENT: every other bit of the PTE, in its PTE position (x86
  *              PWT, PCD, PAT, global, bits 52-57, protection key; arm64
  *              AttrIndx, NS, SH, nG, GP, PXN, bits 57 and 59-63).
@@ -751,7 +752,7 @@ int mmm_pte_decode(mmm_arch arch, uint64_t pte, struct mmm_pte_info *out);
  * Context: Any thread.
  * Return: 0; -EINVAL if @arch is unknown, @in or @out is NULL, @in is too
  * small, the kind is unknown or not configured, a flag or attribute bit is not
- * valid for the kind and arch, @stray or @reserved is not 0, a MARKER has no or
+ * valid for the kind and arch, @stray or @reserved is not 0, a MARKER has
  * unknown bits, or the result would be pte_none; -ERANGE if the PFN, type or
  * offset does not fit.  Since: 0.1.
  */

@@ -131,6 +131,7 @@ extension PteInfo {
 /// Decimal, or hexadecimal with a 0x prefix; nil on anything else or overflow.
 public func parseNumber(_ s: String) -> UInt64? {
     let lower = s.lowercased()
+    guard !lower.contains("+"), !lower.contains("-") else { return nil }   // UInt64(_:radix:) takes a sign
     if lower.hasPrefix("0x") { return UInt64(lower.dropFirst(2), radix: 16) }
     return UInt64(lower, radix: 10)
 }
