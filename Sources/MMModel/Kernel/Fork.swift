@@ -1,0 +1,197 @@
+/// fork: `dup_mmap()` → `copy_page_range()` → `copy_pte_range()` with
+/// `copy_present_ptes()` (batched by `folio_pte_batch`), the anon rmap gate
+/// `folio_try_dup_anon_rmap_*()`, `copy_present_page()` for maybe-pinned pages,
+/// `copy_nonpresent_pte()` for swap entries, and `copy_huge_pmd()`.
+/// Spec: semantics §2 (Linux 6.18), encoding §7, §8.
+extension World {
+    /// Forks process `pid`; returns the child's pid. Throws `.noMemory`, with the
+    /// world unchanged, when the pages that must be copied for the child (AE
+    /// pages of maybe-pinned folios, §2.5) do not fit in the free frames.
+    public mutating func fork(_ pid: Int32) throws(MMMError) -> Int32 {
+        let src = try checkPid(pid)
+        guard frames.freeFrames >= framesNeededForFork(src) else { throw .noMemory }
+        let child = Int(createProcess()) - 1
+        for v in processes[src].vmas {
+            if v.flags.contains(.dontCopy) { continue }                        // F1
+            var cv = v
+            cv.flags.remove(.locked)                                            // F4
+            if v.flags.contains(.wipeOnFork) {                                  // F2
+                cv.hasAnonVma = false
+                processes[child].vmas.append(cv)
+                continue
+            }
+            processes[child].vmas.append(cv)
+            if v.hasAnonVma { copyPageRange(src, child, v, cv) }                // F6
+        }
+        return processes[child].pid
+    }
+
+    /// Frames fork will allocate: AE pages of folios maybe pinned for a parent
+    /// that has pinned (the dup gate refuses them).
+    func framesNeededForFork(_ src: Int) -> Int {
+        guard processes[src].hasPinned else { return 0 }
+        var n = 0
+        for (_, pin) in pins where pin.owner == processes[src].pid {
+            for f in pin.frames where frames.isAllocated(f) && frames.ae(f) { n += 1 }
+        }
+        return n + 512          // a pinned PMD THP is split and copied page by page
+    }
+
+    mutating func copyPageRange(_ src: Int, _ dst: Int, _ v: VMA, _ dv: VMA) {
+        var a = v.start
+        while a < v.end {
+            let pmdEnd = min((a & ~(VA.pmdSize - 1)) + VA.pmdSize, v.end)
+            guard let ps = pmdSlot(src, a) else { a = pmdEnd; continue }
+            if fmt.pmdIsLeaf(tables.words[ps]) && !copyHugePmd(src, dst, a, ps, v, dv) {
+                splitHugePmd(src, a)                          // -EBUSY: fall back to PTEs
+            }
+            if fmt.pmdIsTable(tables.words[ps]) { copyPteRange(src, dst, a, pmdEnd, v, dv) }
+            a = pmdEnd
+        }
+    }
+
+    /// `copy_huge_pmd()`: false when the dup gate refuses (pinned AE head).
+    mutating func copyHugePmd(_ src: Int, _ dst: Int, _ a: UInt64, _ ps: Int, _ v: VMA, _ dv: VMA) -> Bool {
+        let pte = fmt.pteOfPmd(tables.words[ps])
+        let pfn = fmt.pfn(pte)
+        let ds = ensurePmdSlot(dst, a)
+        if isZeroPfn(pfn) {
+            tables.words[ds] = tables.words[ps]
+            hugeZeroMappings += 1
+            return true
+        }
+        guard let f = frames.frame(ofPfn: pfn) else { return true }
+        let head = frames.head(f)
+        frames.ref[Int(head)] += 1
+        guard tryDupAnonRmapPmd(head, src: src, dst: dst) else {
+            frames.ref[Int(head)] -= 1
+            return false
+        }
+        var parent = pte
+        if v.isCow && fmt.isWrite(pte) { parent = fmt.wrprotect(pte) }
+        tables.words[ps] = fmt.pmdLeaf(parent)
+        var child = fmt.mkold(parent)
+        if !dv.flags.contains(.uffdWp) { child = fmt.clearUffdWp(child) }
+        tables.words[ds] = fmt.pmdLeaf(child)
+        processes[dst].rssAnon += 512
+        return true
+    }
+
+    /// `copy_pte_range()` over one page table's part of the VMA.
+    mutating func copyPteRange(_ src: Int, _ dst: Int, _ start: UInt64, _ end: UInt64, _ v: VMA, _ dv: VMA) {
+        var a = start
+        var prealloc = false            // a failed batch forces the next PTE through the single path
+        while a < end {
+            guard let s = pteSlot(src, a) else { a += VA.pageSize; continue }
+            let pte = Pte(tables.words[s])
+            if fmt.isNone(pte) { a += VA.pageSize; continue }
+            if !fmt.isPresent(pte) {
+                copyNonpresentPte(src, dst, a, s, dv)
+                a += VA.pageSize
+                continue
+            }
+            let maxNr = Int((end - a) >> VA.pageShift)
+            let nr = copyPresentPtes(src, dst, a, s, maxNr: maxNr, v, dv, prealloc: prealloc)
+            if nr == 0 { prealloc = true; continue }      // -EAGAIN: retry this PTE alone
+            prealloc = false
+            a += UInt64(nr) * VA.pageSize
+        }
+    }
+
+    /// `copy_present_ptes()` (§2.3): returns how many PTEs were handled, or 0
+    /// for -EAGAIN (a batch the dup gate refused).
+    mutating func copyPresentPtes(_ src: Int, _ dst: Int, _ a: UInt64, _ s: Int, maxNr: Int,
+                                  _ v: VMA, _ dv: VMA, prealloc: Bool) -> Int {
+        let pte = Pte(tables.words[s])
+        guard let f = normalFrame(pte) else {                               // P1: zero page
+            setChildPtes(dst, a, transformForChild(pte, v, dv, parentSlot: s, nr: 1), 1)
+            return 1
+        }
+        let head = frames.head(f)
+        if frames.order(head) > 0 && maxNr > 1 && !prealloc {              // P2: batch
+            var fpb: FpbFlags = [.mergeWrite, .respectDirty]                 // private mapping
+            if fmt.config.contains(.softDirty) && !v.flags.contains(.softDirty) { fpb.insert(.respectSoftDirty) }
+            let slotsLeft = min(maxNr, PageTablePool.entries - (s % PageTablePool.entries))
+            let args = FpbArgs(api: .v6_17, flags: fpb, tableIndex: s % PageTablePool.entries,
+                               folioPfn: frames.pfn(head), folioNrPages: UInt64(frames.nr(head)), maxNr: slotsLeft)
+            let res = tables.words.withUnsafeBufferPointer { b in
+                fmt.folioPteBatchUnchecked(UnsafeBufferPointer(rebasing: b[s..<(s + slotsLeft)]), args,
+                                            first: pte, firstPfn: fmt.pfn(pte),
+                                            folioEnd: frames.pfn(head) + UInt64(frames.nr(head)))
+            }
+            let nr = res.nr
+            frames.ref[Int(head)] += Int32(nr)
+            guard tryDupAnonRmapPtes(head, f, nr, src: src, dst: dst) else {
+                frames.ref[Int(head)] -= Int32(nr)
+                return 0
+            }
+            processes[dst].rssAnon += Int64(nr)
+            processes[dst].counters.forkPtesBatched += UInt64(nr)
+            processes[dst].counters.forkBatches += 1
+            setChildPtes(dst, a, transformForChild(res.pte, v, dv, parentSlot: s, nr: nr), nr)
+            return nr
+        }
+        frames.ref[Int(head)] += 1                                          // P3: one PTE
+        guard tryDupAnonRmapPtes(head, f, 1, src: src, dst: dst) else {
+            frames.ref[Int(head)] -= 1
+            copyPresentPage(src, dst, a, f, v, dv)
+            return 1
+        }
+        processes[dst].rssAnon += 1
+        setChildPtes(dst, a, transformForChild(pte, v, dv, parentSlot: s, nr: 1), 1)
+        return 1
+    }
+
+    /// `__copy_present_ptes()` (§2.6): write-protects the parent's PTEs in a COW
+    /// mapping when the (merged) value is writable; the child's value is the
+    /// parent's, old, without uffd-wp unless the child VMA is uffd-wp.
+    mutating func transformForChild(_ pte: Pte, _ v: VMA, _ dv: VMA, parentSlot s: Int, nr: Int) -> Pte {
+        var child = pte
+        if v.isCow && fmt.isWrite(pte) {
+            for i in 0..<nr { tables.words[s + i] = fmt.wrprotect(Pte(tables.words[s + i])).raw }
+            child = fmt.wrprotect(child)
+        }
+        child = fmt.mkold(child)
+        if !dv.flags.contains(.uffdWp) { child = fmt.clearUffdWp(child) }
+        return child
+    }
+
+    /// `set_ptes()` in the child: `nr` PTEs from `pte`, PFN advancing.
+    mutating func setChildPtes(_ dst: Int, _ a: UInt64, _ pte: Pte, _ nr: Int) {
+        let pfn = fmt.pfn(pte)
+        for i in 0..<nr {
+            guard let ds = ensurePteSlot(dst, a + UInt64(i) * VA.pageSize) else { continue }
+            tables.words[ds] = (fmt.isSpecial(pte) ? pte : fmt.withPfn(pte, pfn + UInt64(i))).raw
+        }
+    }
+
+    /// `copy_present_page()` (§2.5): the child gets its own copy, writable iff
+    /// VM_WRITE, dirty; the parent's PTE and page are untouched.
+    mutating func copyPresentPage(_ src: Int, _ dst: Int, _ a: UInt64, _ f: Int32, _ v: VMA, _ dv: VMA) {
+        guard let nf = frames.allocate(order: 0) else { preconditionFailure("fork preflight undercounted") }
+        frames.token[Int(nf)] = frames.token[Int(f)]
+        addNewAnonRmap(nf, dst, vpn: a >> VA.pageShift, exclusive: true, pmd: false)
+        var pte = fmt.mkdirty(mkPte(frames.pfn(nf), dv.flags))
+        if dv.flags.contains(.write) { pte = fmt.mkwrite(pte) }
+        if let ds = ensurePteSlot(dst, a) { tables.words[ds] = pte.raw }
+        processes[dst].rssAnon += 1
+        processes[dst].counters.forkPagesCopied += 1
+    }
+
+    /// `copy_nonpresent_pte()` (§2.7) for swap entries: one more swap count, the
+    /// exclusive bit cleared in the parent, the same entry in the child.
+    mutating func copyNonpresentPte(_ src: Int, _ dst: Int, _ a: UInt64, _ s: Int, _ dv: VMA) {
+        var pte = Pte(tables.words[s])
+        guard fmt.kind(of: pte) == .swap else { return }
+        let slot = Int(fmt.archSwpOffset(pte))
+        swap.count[slot] += 1
+        if fmt.swpTest(pte, .exclusive) {
+            pte = fmt.swpClear(pte, .exclusive)
+            tables.words[s] = pte.raw
+        }
+        var child = pte
+        if !dv.flags.contains(.uffdWp) { child = fmt.swpClear(child, .uffdWp) }
+        if let ds = ensurePteSlot(dst, a) { tables.words[ds] = child.raw }
+        processes[dst].rssSwap += 1
+    }
+}

@@ -1,0 +1,149 @@
+/// Swap-out: MADV_PAGEOUT's walk (`madvise_cold_or_pageout_pte_range`) and the
+/// reclaim of each folio it isolates (`shrink_folio_list`: swap allocation,
+/// `try_to_unmap_one`, `pageout`, freeing). Spec: semantics §4.1, §4.2 (6.18).
+extension World {
+    /// MADV_PAGEOUT over [addr, addr + len): each folio mapped only here and
+    /// entirely (mapcount == pages) is swapped out; shared folios are skipped, a
+    /// large folio partly in the range is split first (unless maybe mapped
+    /// shared), maybe-pinned folios stay. Returns how many pages were swapped out.
+    /// Throws `.noMemory`, with the world unchanged, when the device has fewer
+    /// free slots than the range's present pages.
+    @discardableResult
+    public mutating func pageout(_ pid: Int32, _ addr: UInt64, _ len: UInt64) throws(MMMError) -> Int {
+        let p = try checkPid(pid)
+        let (start, end) = try checkRange(addr, len)
+        guard processes[p].vmaIndex(start) != nil else { throw .fault }
+        var present = 0
+        var a = start
+        while a < end { if presentMapping(p, a) { present += 1 }; a += VA.pageSize }
+        guard swap.freeSlots >= present else { throw .noMemory }
+        var out = 0
+        a = start
+        while a < end {
+            guard processes[p].vmaIndex(a) != nil else { a += VA.pageSize; continue }
+            let pmd = pmdValue(p, a)
+            if fmt.pmdIsLeaf(pmd) {
+                let pfn = fmt.pfn(fmt.pteOfPmd(pmd))
+                let whole = a & (VA.pmdSize - 1) == 0 && end - a >= VA.pmdSize
+                if isZeroPfn(pfn) { a = (a & ~(VA.pmdSize - 1)) + VA.pmdSize; continue }
+                if let f = frames.frame(ofPfn: pfn), maybeMappedShared(frames.head(f)) {
+                    a = (a & ~(VA.pmdSize - 1)) + VA.pmdSize; continue
+                }
+                if !whole { splitHugePmd(p, a) } else {
+                    out += reclaimFolio(frames.head(frames.frame(ofPfn: pfn)!))
+                    a += VA.pmdSize
+                    continue
+                }
+            }
+            let pte = pteValue(p, a)
+            guard let f = normalFrame(pte) else { a += VA.pageSize; continue }
+            var head = frames.head(f)
+            let n = frames.nr(head)
+            if n > 1 {
+                let first = a - UInt64(f - head) * VA.pageSize
+                let covered = first >= start && first + UInt64(n) * VA.pageSize <= end
+                    && folioFullyMappedHere(p, head, first)
+                if !covered {
+                    if maybeMappedShared(head) { a += VA.pageSize; continue }
+                    splitFolio(head)
+                    head = f
+                } else {
+                    if folioMapcount(head) == Int32(n) { out += reclaimFolio(head) }
+                    a = first + UInt64(n) * VA.pageSize
+                    continue
+                }
+            }
+            if folioMapcount(head) == 1 { out += reclaimFolio(head) }
+            a += VA.pageSize
+        }
+        return out
+    }
+
+    /// Whether the `nr` PTEs from `first` map the folio's pages in order.
+    func folioFullyMappedHere(_ p: Int, _ head: Int32, _ first: UInt64) -> Bool {
+        for i in 0..<frames.nr(head) where normalFrame(pteValue(p, first + UInt64(i) * VA.pageSize)) != Int32(Int(head) + i) {
+            return false
+        }
+        return true
+    }
+
+    /// `split_folio()` of an anonymous large folio into order-0 folios; a
+    /// swap-cache folio's slots follow its pages.
+    mutating func splitFolio(_ head: Int32) {
+        let n = frames.nr(head)
+        let slot = frames.swapCacheSlot[head]
+        let wasCached = frames.flags(head).contains(.swapCache)
+        frames.splitToOrder0(head)
+        if wasCached, let s = slot {
+            frames.ref[Int(head)] -= Int32(n)           // the cache's references move to the pages
+            for i in 0..<n {
+                let f = Int32(Int(head) + i)
+                frames.swapCacheSlot[f] = Int32(Int(s) + i)
+                swap.cache[Int(s) + i] = f
+                frames.insertFlags(f, .swapCache)
+                frames.ref[Int(f)] += 1
+            }
+        }
+    }
+
+    /// Reclaims one folio (§4.1 steps 1-3): skip maybe-pinned folios; allocate
+    /// slots (a large folio needs an aligned run, else it is split and its pages
+    /// reclaimed one by one); add to the swap cache; unmap every mapping through
+    /// the rmap; write; on a synchronous device free it at once. Returns the
+    /// number of pages swapped out.
+    mutating func reclaimFolio(_ head: Int32) -> Int {
+        let fl = frames.flags(head)
+        guard fl.contains(.anon), !fl.contains(.ksm), !maybePinned(head) else { return 0 }
+        let n = frames.nr(head)
+        if !fl.contains(.swapCache) {
+            guard let slot = swap.allocate(n) else {
+                guard n > 1 else { return 0 }
+                splitFolio(head)
+                var total = 0
+                for i in 0..<n { total += reclaimFolio(Int32(Int(head) + i)) }
+                return total
+            }
+            addToSwapCache(head, slot: slot)
+        }
+        guard tryToUnmap(head) else { return 0 }
+        let s = Int(frames.swapCacheSlot[head]!)
+        for i in 0..<n { swap.data[s + i] = frames.token[Int(head) + i] }
+        frames.removeFlags(head, .dirty)
+        // Synchronous writeback completes here; nothing else holds the folio.
+        if swap.kind == .synchronous && frames.ref[Int(head)] == Int32(n) { deleteFromSwapCache(head) }
+        return n
+    }
+
+    /// `try_to_unmap()` over the anon rmap: every process mapping the folio at
+    /// its linear index gets swap PTEs (§4.2 U3-U10). A PMD mapping is split
+    /// first (U2). Fails, restoring what it unmapped nothing of, when a page is
+    /// AE and the folio may be pinned (U9).
+    mutating func tryToUnmap(_ head: Int32) -> Bool {
+        let n = frames.nr(head)
+        let base = frames.index(head) << VA.pageShift
+        guard let slot = frames.swapCacheSlot[head] else { return false }
+        for p in processes.indices where !processes[p].exited {
+            for i in 0..<n {
+                let a = base + UInt64(i) * VA.pageSize
+                guard processes[p].vmaIndex(a) != nil else { continue }
+                if fmt.pmdIsLeaf(pmdValue(p, a)) { splitHugePmd(p, a) }
+                guard let s = pteSlot(p, a), normalFrame(Pte(tables.words[s])) == Int32(Int(head) + i) else { continue }
+                let pte = Pte(tables.words[s])
+                let page = Int32(Int(head) + i)
+                let exclusive = frames.ae(page)
+                if exclusive && !tryShareAnonRmap(head, page) { return false }
+                var swp = fmt.archSwpEntry(type: 0, offset: UInt64(Int(slot) + i))
+                if exclusive { swp = fmt.swpSet(swp, .exclusive) }
+                if fmt.isSoftDirty(pte) { swp = fmt.swpSet(swp, .softDirty) }
+                if fmt.isUffdWp(pte) { swp = fmt.swpSet(swp, .uffdWp) }
+                tables.words[s] = swp.raw
+                swap.count[Int(slot) + i] += 1
+                removeRmapPtes(head, page, 1, p)
+                processes[p].rssAnon -= 1
+                processes[p].rssSwap += 1
+                frames.ref[Int(head)] -= 1
+            }
+        }
+        return folioMapcount(head) == 0
+    }
+}

@@ -1,0 +1,73 @@
+/// Page tables of every process, as one pool of 512-entry tables in one
+/// contiguous `[UInt64]`. Leaves (PTEs, huge PMDs) hold real encoded values of
+/// the world's `PteFormat`; an entry of an upper level that points to a table
+/// holds the table's pool index in place of a PFN, with the arch's table
+/// descriptor bits (x86-64 `_PAGE_TABLE`, arm64 table descriptor 0b11).
+public struct PageTablePool: Sendable {
+    public static let entries = 512
+    var words: [UInt64] = []
+    var freeTables: [Int32] = []
+    public private(set) var liveTables = 0
+    /// Tables ever allocated (a counter users read; never decremented).
+    public private(set) var allocatedTotal = 0
+
+    mutating func allocate() -> Int32 {
+        liveTables += 1
+        allocatedTotal += 1
+        if let t = freeTables.popLast() {
+            let base = Int(t) * PageTablePool.entries
+            for i in base..<(base + PageTablePool.entries) { words[i] = 0 }
+            return t
+        }
+        let t = Int32(words.count / PageTablePool.entries)
+        words.append(contentsOf: repeatElement(0, count: PageTablePool.entries))
+        return t
+    }
+
+    mutating func release(_ t: Int32) {
+        liveTables -= 1
+        freeTables.append(t)
+    }
+}
+
+/// Virtual address helpers: 4 levels of 9 bits over 4 KiB pages.
+public enum VA {
+    public static let pageShift: UInt64 = 12
+    public static let pageSize: UInt64 = 4096
+    public static let pmdSize: UInt64 = 1 << 21
+    public static let userTop: UInt64 = 1 << 47
+    @inline(__always) static func index(_ addr: UInt64, level: Int) -> Int {
+        Int((addr >> (12 + 9 * UInt64(level))) & 511)      // level 0 = PTE ... 3 = PGD
+    }
+}
+
+extension PteFormat {
+    /// The descriptor of an upper-level entry pointing to table `t`.
+    @inline(__always) func tableEntry(_ t: Int32) -> UInt64 {
+        (UInt64(t) << 12) | (arch == .x86_64 ? 0x67 : 0x3)
+    }
+    @inline(__always) func tableIndex(_ e: UInt64) -> Int32 { Int32(truncatingIfNeeded: (e >> 12) & 0xFFFF_FFFF) }
+    /// Whether a PMD-level entry is a table pointer (not none, not a huge leaf).
+    @inline(__always) func pmdIsTable(_ e: UInt64) -> Bool {
+        switch arch {
+        case .x86_64: return e & 1 != 0 && e & (1 << 7) == 0
+        case .arm64: return e & 3 == 3
+        }
+    }
+    /// Whether a PMD-level entry is a huge (PMD-mapped) leaf: x86-64 PSE, arm64 block.
+    @inline(__always) func pmdIsLeaf(_ e: UInt64) -> Bool {
+        switch arch {
+        case .x86_64: return e & (1 << 7) != 0 && e & (X86.present | X86.protnone) != 0
+        case .arm64: return e != 0 && e & 3 != 3 && e & (Arm64.valid | Arm64.ng) != 0
+        }
+    }
+    /// A PMD leaf from a PTE-shaped value (`pmd_mkhuge`): x86-64 sets PSE; arm64
+    /// clears the table/page bit to make a block descriptor.
+    @inline(__always) func pmdLeaf(_ pte: Pte) -> UInt64 {
+        arch == .x86_64 ? pte.raw | (1 << 7) : pte.raw & ~UInt64(2)
+    }
+    /// The PTE-shaped value of a PMD leaf, so the PTE helpers apply to it.
+    @inline(__always) func pteOfPmd(_ pmd: UInt64) -> Pte {
+        Pte(arch == .x86_64 ? pmd & ~UInt64(1 << 7) : pmd | 2)
+    }
+}

@@ -1,0 +1,82 @@
+/// Processes, their VMAs and their counters. Spec: semantics §0.3, §2.1, §7.
+
+public struct VMFlags: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public static let read = VMFlags(rawValue: 1 << 0)
+    public static let write = VMFlags(rawValue: 1 << 1)
+    public static let mayWrite = VMFlags(rawValue: 1 << 2)
+    /// MADV_DONTFORK.
+    public static let dontCopy = VMFlags(rawValue: 1 << 3)
+    /// MADV_WIPEONFORK.
+    public static let wipeOnFork = VMFlags(rawValue: 1 << 4)
+    /// MADV_HUGEPAGE.
+    public static let hugepage = VMFlags(rawValue: 1 << 5)
+    /// MADV_NOHUGEPAGE.
+    public static let noHugepage = VMFlags(rawValue: 1 << 6)
+    /// VM_SOFTDIRTY: set on new VMAs; soft-dirty tracking is off while it is set.
+    public static let softDirty = VMFlags(rawValue: 1 << 7)
+    /// VM_UFFD_WP.
+    public static let uffdWp = VMFlags(rawValue: 1 << 8)
+    public static let locked = VMFlags(rawValue: 1 << 9)
+}
+
+/// A private anonymous VMA, [start, end).
+public struct VMA: Hashable, Sendable {
+    public var start: UInt64
+    public var end: UInt64
+    public var flags: VMFlags
+    /// Whether the VMA has an anon_vma (prepared by the first folio allocated in
+    /// it; a zero-page-only VMA has none, R-ZERO-4).
+    public var hasAnonVma: Bool
+    public var pages: UInt64 { (end - start) >> VA.pageShift }
+    public func contains(_ a: UInt64) -> Bool { a >= start && a < end }
+    /// `is_cow_mapping`: private and may become writable.
+    public var isCow: Bool { flags.contains(.mayWrite) }
+}
+
+/// Fault and event counters of a process. `minor` / `major` are what
+/// `getrusage` reports (§7.1); the others break them down.
+public struct FaultCounters: Hashable, Sendable {
+    public var minor: UInt64 = 0
+    public var major: UInt64 = 0
+    public var anonFirstTouch: UInt64 = 0
+    public var zeroPageMapped: UInt64 = 0
+    public var wpReuse: UInt64 = 0
+    public var wpCopy: UInt64 = 0
+    public var unshare: UInt64 = 0
+    public var swapinCache: UInt64 = 0
+    public var swapinDevice: UInt64 = 0
+    public var forkPagesCopied: UInt64 = 0
+    public var forkPtesBatched: UInt64 = 0
+    public var forkBatches: UInt64 = 0
+    public var pageTablesAllocated: UInt64 = 0
+    public init() {}
+}
+
+public struct Process: Sendable {
+    public let pid: Int32
+    /// `mm_id` for the MM-owner slots of large folios (never 0).
+    public let mmId: Int32
+    public var vmas: [VMA] = []
+    /// Pool index of the PGD.
+    var pgd: Int32
+    /// MMF_HAS_PINNED: set on first FOLL_PIN, never cleared (R-PIN-3).
+    public var hasPinned = false
+    public var counters = FaultCounters()
+    /// MM_ANONPAGES and MM_SWAPENTS.
+    public var rssAnon: Int64 = 0
+    public var rssSwap: Int64 = 0
+    /// A process stopped by `exit` keeps its slot as a zombie until the world ends.
+    public var exited = false
+
+    /// The VMA containing `addr`, by binary search.
+    public func vmaIndex(_ addr: UInt64) -> Int? {
+        var lo = 0, hi = vmas.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if vmas[mid].end <= addr { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < vmas.count && vmas[lo].contains(addr) ? lo : nil
+    }
+}
