@@ -228,6 +228,23 @@ static void test_s6_2_always_ignored_always_compared(void **state)
 }
 
 /*
+ * §6.2 x86 ordering subtlety: with RESPECT_DIRTY but not RESPECT_WRITE, a
+ * writable dirty PTE and a read-only SavedDirty PTE normalise to the same
+ * value (pte_wrprotect turns D into bit 58); with RESPECT_WRITE they differ.
+ */
+static void test_s6_2_x86_respect_dirty_sees_saved_dirty(void **state)
+{
+	const uint64_t p[2] = { 0x8000000012340067ull, 0x8400000012341025ull };
+	struct mmm_fpb_args a = fpb_args(MMM_FPB_API_6_17, MMM_FPB_RESPECT_DIRTY,
+					 0x12340, 16, 2, 0);
+
+	(void)state;
+	assert_int_equal(mmm_folio_pte_batch(X86, p, 2, &a, NULL), 2);
+	a.flags = MMM_FPB_RESPECT_DIRTY | MMM_FPB_RESPECT_WRITE;
+	assert_int_equal(mmm_folio_pte_batch(X86, p, 2, &a, NULL), 1);
+}
+
+/*
  * §6.5 arm64 hint example / §3.4: first PTE at table index 19 with PTE_CONT:
  * hint = 16 - 19 % 16 = 13, so slots 20..31 are not compared and the next
  * comparison is at index 32. Folio: 32 pages from PFN 0x12340; ptes[0] maps
@@ -454,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_s6_3_bounds),
 		cmocka_unit_test(test_s9_2_protnone_run),
 		cmocka_unit_test(test_s6_2_always_ignored_always_compared),
+		cmocka_unit_test(test_s6_2_x86_respect_dirty_sees_saved_dirty),
 		cmocka_unit_test(test_s6_5_arm64_contpte_hint),
 		cmocka_unit_test(test_folio_batch_errors),
 		cmocka_unit_test(test_s6_6_swap_batch_x86),
