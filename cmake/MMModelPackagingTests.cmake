@@ -50,5 +50,6 @@ add_test(NAME consumer_pkgconfig
 add_test(NAME consumer_find_package
   COMMAND sh "${_consumer}/test_find_package.sh" "${CMAKE_BINARY_DIR}"
           "${CMAKE_BINARY_DIR}/consumer-find-package" "${_consumer}")
+# cmake --install writes <build>/install_manifest.txt: one install at a time.
 set_tests_properties(consumer_pkgconfig consumer_find_package PROPERTIES
-  TIMEOUT 600)
+  ENVIRONMENT "CMAKE=${CMAKE_COMMAND}" RESOURCE_LOCK mmm_install TIMEOUT 600)

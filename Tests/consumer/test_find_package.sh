@@ -4,17 +4,18 @@
 # of tree against it; run the static and the shared consumer.
 # usage: test_find_package.sh <build-dir> <work-dir> <consumer-source-dir>
 set -eu
+cmake=${CMAKE:-cmake}
 build=$1 work=$2 src=$3
 
 rm -rf "$work"
 mkdir -p "$work"
 prefix=$work/prefix
-cmake --install "$build" --prefix "$prefix" >"$work/install.log"
+"$cmake" --install "$build" --prefix "$prefix" >"$work/install.log"
 
-cmake -G Ninja -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release \
+"$cmake" -G Ninja -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release \
 	-DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF >"$work/configure.log" || {
 	cat "$work/configure.log"; exit 1; }
-cmake --build "$work/build"
+"$cmake" --build "$work/build"
 
 if readelf -d "$work/build/consumer" | grep -q 'NEEDED.*libmmmodel'; then
 	echo "consumer (MMModel::mmmodel) needs libmmmodel.so"; exit 1

@@ -4,12 +4,13 @@
 # once statically (libmmmodel.a named explicitly). Both must run and pass.
 # usage: test_pkgconfig.sh <build-dir> <work-dir> <consumer.c> <cc>
 set -eu
+cmake=${CMAKE:-cmake}
 build=$1 work=$2 src=$3 cc=$4
 
 rm -rf "$work"
 mkdir -p "$work"
 prefix=$work/prefix
-cmake --install "$build" --prefix "$prefix" >"$work/install.log"
+"$cmake" --install "$build" --prefix "$prefix" >"$work/install.log"
 
 PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 export PKG_CONFIG_PATH
