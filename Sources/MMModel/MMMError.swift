@@ -29,7 +29,8 @@ public struct MMMError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// English text for an errno number (positive or negative), never failing.
     public static func message(for value: Int32) -> StaticString {
-        switch value == Int32.min ? 0 : abs(value) {
+        guard value != Int32.min else { return "Unknown error" }     // abs() would trap
+        switch abs(value) {
         case 0: return "Success"
         case 3: return "No such process"
         case 12: return "Cannot allocate memory"
