@@ -3,19 +3,6 @@ import CMMModel
 import MMModel
 
 extension mmm_pte_info {
-    init(_ i: PteInfo) {
-        self.init()
-        kind = i.kind.rawValue
-        flags = i.kind == .present ? i.pteFlags.rawValue : i.swpFlags.rawValue
-        pfn = i.pfn
-        swp_offset = i.swpOffset
-        swp_type = i.swpType
-        marker = i.marker.rawValue
-        attrs = i.attrs
-        preds = i.preds.rawValue
-        stray = i.stray
-    }
-
     /// The core description, or nil for an unknown kind or a non-zero reserved field.
     var core: PteInfo? {
         guard let k = PteKind(rawValue: kind), reserved == 0 else { return nil }
@@ -35,7 +22,19 @@ extension mmm_pte_info {
 public func mmm_pte_decode(_ arch: UInt32, _ pte: UInt64, _ out: UnsafeMutablePointer<mmm_pte_info>?) -> Int32 {
     guard let f = format(arch), let out,
           callerSize(UnsafePointer(out)) >= MemoryLayout<mmm_pte_info>.size else { return EINVAL_C }
-    writeSized(mmm_pte_info(f.decode(Pte(pte))), to: out)
+    // Field by field into the caller's struct (its size is at least ours, so
+    // every field is the caller's): no intermediate copies of the struct.
+    let i = f.decode(Pte(pte))
+    out.pointee.kind = i.kind.rawValue
+    out.pointee.flags = i.kind == .present ? i.pteFlags.rawValue : i.swpFlags.rawValue
+    out.pointee.pfn = i.pfn
+    out.pointee.swp_offset = i.swpOffset
+    out.pointee.swp_type = i.swpType
+    out.pointee.marker = i.marker.rawValue
+    out.pointee.attrs = i.attrs
+    out.pointee.preds = i.preds.rawValue
+    out.pointee.reserved = 0
+    out.pointee.stray = i.stray
     return 0
 }
 

@@ -37,6 +37,13 @@ func readSized<T>(_ p: UnsafePointer<T>, into value: inout T, minSize: Int) -> B
 func writeSized<T>(_ value: T, to p: UnsafeMutablePointer<T>) {
     let n = callerSize(UnsafePointer(p))
     var v = value
+    if n >= MemoryLayout<T>.size {
+        // The usual case: the whole struct, with the caller's size kept; a
+        // fixed-size store instead of a variable-length memcpy call.
+        withUnsafeMutableBytes(of: &v) { $0.storeBytes(of: UInt32(truncatingIfNeeded: n), as: UInt32.self) }
+        p.pointee = v
+        return
+    }
     withUnsafeMutableBytes(of: &v) { src in
         src.storeBytes(of: UInt32(truncatingIfNeeded: n), as: UInt32.self)
         UnsafeMutableRawPointer(p).copyMemory(from: src.baseAddress!, byteCount: min(n, src.count))

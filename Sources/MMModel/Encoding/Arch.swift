@@ -44,7 +44,9 @@ public struct KernelConfig: OptionSet, Hashable, Sendable {
     public static let memoryFailure = KernelConfig(rawValue: 1 << 4)
 
     /// Every option on: MAX_SWAPFILES = 24 (spec encoding §4.2, first row).
-    public static let all: KernelConfig = [.softDirty, .uffdWp, .devicePrivate, .migration, .memoryFailure]
+    /// (softDirty | uffdWp | devicePrivate | migration | memoryFailure; a constant
+    /// initialiser, so clients fold it instead of calling an addressor.)
+    @inlinable public static var all: KernelConfig { KernelConfig(rawValue: 0x1F) }
     /// The 6.18 kernel of these machines (spec encoding §0.1): MAX_SWAPFILES = 28.
     public static let live618: KernelConfig = [.uffdWp, .migration]
 }

@@ -61,7 +61,7 @@ public struct FpbResult: Hashable, Sendable {
 
 extension PteFormat {
     /// `__pte_batch_clear_ignored()`: what the comparison ignores.
-    @inlinable
+    @inlinable @inline(__always)
     func batchNormalise(_ p: Pte, _ api: FpbAPI, _ flags: FpbFlags) -> Pte {
         var p = p
         switch api {
@@ -116,6 +116,22 @@ extension PteFormat {
     /// The loop of `folioPteBatch` once its arguments are known to be valid.
     func folioPteBatchUnchecked(_ ptes: UnsafeBufferPointer<UInt64>, _ a: FpbArgs,
                                 first: Pte, firstPfn: UInt64, folioEnd: UInt64) -> FpbResult {
+        // One copy of the loop per arch and API, so the per-entry rules fold.
+        switch arch {
+        case .x86_64:
+            return a.api == .v6_17 ? folioPteBatchLoop(ptes, a, .v6_17, first: first, firstPfn: firstPfn, folioEnd: folioEnd)
+                                   : folioPteBatchLoop(ptes, a, .v6_10, first: first, firstPfn: firstPfn, folioEnd: folioEnd)
+        case .arm64:
+            return a.api == .v6_17 ? folioPteBatchLoop(ptes, a, .v6_17, first: first, firstPfn: firstPfn, folioEnd: folioEnd)
+                                   : folioPteBatchLoop(ptes, a, .v6_10, first: first, firstPfn: firstPfn, folioEnd: folioEnd)
+        }
+    }
+
+    @inline(__always)
+    func folioPteBatchLoop(_ ptes: UnsafeBufferPointer<UInt64>, _ a: FpbArgs, _ api: FpbAPI,
+                           first: Pte, firstPfn: UInt64, folioEnd: UInt64) -> FpbResult {
+        var a = a
+        a.api = api
         let toFolioEnd = folioEnd - firstPfn
         let toTableEnd = PteFormat.ptesPerTable - a.tableIndex
         var maxNr = min(a.maxNr, toTableEnd)
@@ -133,9 +149,9 @@ extension PteFormat {
                 res.anyYoung = res.anyYoung || isYoung(cur)
                 res.anyDirty = res.anyDirty || isDirty(cur)
             }
-            let step = batchHint(cur, index: a.tableIndex + nr)
+            let step = batchHint(cur, index: a.tableIndex &+ nr)
             expected = advanceUnchecked(expected, step)
-            nr += step
+            nr &+= step
         }
         res.nr = min(nr, maxNr)
         if a.api == .v6_17 {
@@ -162,13 +178,19 @@ extension PteFormat {
     }
 
     func swapPteBatchUnchecked(_ ptes: UnsafeBufferPointer<UInt64>, maxNr: Int, first: Pte) -> Int {
-        var expected = first
+        // pte_next_swp_offset() keeps the type and the three swap flags and
+        // rebuilds the rest, so take them apart once and step the offset.
+        let type = archSwpType(first)
+        let kept = first.raw & swpFlagBits
+        var offset = archSwpOffset(first)
         var nr = 1
         while nr < maxNr {
             // An offset at the arch maximum has no successor that the kernel's
             // callers could see; the batch ends there.
-            guard let next = try? nextSwpOffset(expected), ptes[nr] == next.raw else { break }
-            expected = next
+            guard offset < maxSwpOffset else { break }
+            offset += 1
+            let next = archSwpEntry(type: type, offset: offset).raw | kept
+            guard !isNone(Pte(next)), ptes[nr] == next else { break }
             nr += 1
         }
         return nr

@@ -44,7 +44,7 @@
 extension PteFormat {
     /// The PTE bit a flag names on this arch, or 0 where the flag does not exist
     /// (or its config option is off). `protnone` is the P=0 / VALID=0 meaning.
-    @inlinable
+    @inlinable @inline(__always)
     public func bit(of flag: PteFlags) -> UInt64 {
         switch arch {
         case .x86_64:
@@ -83,18 +83,18 @@ extension PteFormat {
     // MARK: Predicates (the kernel's answers for any value)
 
     /// `pte_none()`: x86-64 ignores A and D (Knights Landing erratum); arm64 tests 0.
-    @inlinable public func isNone(_ p: Pte) -> Bool {
+    @inlinable @inline(__always) public func isNone(_ p: Pte) -> Bool {
         arch == .x86_64 ? p.raw & ~X86.knlErratum == 0 : p.raw == 0
     }
 
     /// `pte_present()`: valid, or PROT_NONE / present-invalid.
-    @inlinable public func isPresent(_ p: Pte) -> Bool {
+    @inlinable @inline(__always) public func isPresent(_ p: Pte) -> Bool {
         arch == .x86_64 ? p.raw & (X86.present | X86.protnone) != 0
                         : p.raw & (Arm64.valid | Arm64.ng) != 0
     }
 
     /// `is_swap_pte()`: neither none nor present.
-    @inlinable public func isSwapPte(_ p: Pte) -> Bool { !isNone(p) && !isPresent(p) }
+    @inlinable @inline(__always) public func isSwapPte(_ p: Pte) -> Bool { !isNone(p) && !isPresent(p) }
 
     /// `pte_protnone()` with CONFIG_NUMA_BALANCING. x86-64: PROTNONE without P;
     /// arm64: present-invalid, not user-accessible, not user-executable.
@@ -135,12 +135,12 @@ extension PteFormat {
     @inlinable public func isSpecial(_ p: Pte) -> Bool { p.raw & bit(of: .special) != 0 }
 
     /// `pte_pfn()`: x86-64 undoes the L1TF inversion of a non-present value.
-    @inlinable public func pfn(_ p: Pte) -> UInt64 {
+    @inlinable @inline(__always) public func pfn(_ p: Pte) -> UInt64 {
         ((p.raw ^ invertMask(p.raw)) & pfnMask) >> 12
     }
 
     /// x86-64 `protnone_mask()`: all ones for a non-zero value without P.
-    @inlinable func invertMask(_ v: UInt64) -> UInt64 {
+    @inlinable @inline(__always) func invertMask(_ v: UInt64) -> UInt64 {
         arch == .x86_64 && v != 0 && v & X86.present == 0 ? ~0 : 0
     }
 

@@ -23,7 +23,7 @@ extension PteFormat {
     /// bit rebuilt. Throws `.invalidArgument` unless `p` is a real swap entry, and
     /// `.outOfRange` when the offset would leave 0...maxSwpOffset or the result
     /// would read as `pte_none`.
-    @inlinable
+    @inlinable @inline(__always)
     public func moveSwpOffset(_ p: Pte, by delta: Int64) throws(MMMError) -> Pte {
         guard isSwapPte(p), archSwpType(p) < maxSwapfiles else { throw .invalidArgument }
         let offset = archSwpOffset(p)            // < 2^50, so it fits an Int64

@@ -14,8 +14,14 @@ extension PteFormat {
     }
 
     /// The PTE bits of the three kept swap flags (`pte_swp_clear_flags()` strips them).
-    @inlinable var swpFlagBits: UInt64 {
-        swpBit(of: .exclusive) | swpBit(of: .softDirty) | swpBit(of: .uffdWp)
+    @inlinable @inline(__always) var swpFlagBits: UInt64 {
+        let uffd = config.rawValue & KernelConfig.uffdWp.rawValue != 0
+        switch arch {
+        case .x86_64:
+            return X86.swpExclusive | (config.rawValue & KernelConfig.softDirty.rawValue != 0 ? X86.swpSoftDirty : 0)
+                | (uffd ? X86.swpUffdWp : 0)
+        case .arm64: return Arm64.swpExclusive | (uffd ? Arm64.swpUffdWp : 0)
+        }
     }
 
     /// `__swp_type()` of the arch value.
@@ -74,7 +80,7 @@ extension PteFormat {
     @inlinable public func isNonSwapEntry(_ e: SwpEntry) -> Bool { e.type >= maxSwapfiles }
 
     /// The kind of a value (`pte_none`, `pte_present`, then the entry's type).
-    @inlinable public func kind(of p: Pte) -> PteKind {
+    @inlinable @inline(__always) public func kind(of p: Pte) -> PteKind {
         if isNone(p) { return .none }
         if isPresent(p) { return .present }
         return kind(ofSwapType: archSwpType(p))

@@ -45,9 +45,9 @@ public struct PteFormat: Hashable, Sendable {
 
     /// Width of the PFN field of a present PTE: x86-64 bits 12-51, arm64 bits
     /// 12-47 (48-bit physical addresses).
-    @usableFromInline var pfnBits: UInt64 { arch == .x86_64 ? 40 : 36 }
+    @usableFromInline @inline(__always) var pfnBits: UInt64 { arch == .x86_64 ? 40 : 36 }
     /// `PTE_PFN_MASK` / `PTE_ADDR_LOW` for this model.
-    @usableFromInline var pfnMask: UInt64 { ((1 << pfnBits) - 1) << 12 }
+    @usableFromInline @inline(__always) var pfnMask: UInt64 { ((1 << pfnBits) - 1) << 12 }
     /// Largest PFN a present PTE can hold.
     public var maxPfn: UInt64 { (1 << pfnBits) - 1 }
 
@@ -62,12 +62,12 @@ public struct PteFormat: Hashable, Sendable {
 
     // MARK: Swap type numbering (spec encoding §4.2, include/linux/swap.h)
 
-    var deviceNum: UInt32 { config.contains(.devicePrivate) ? 3 : 0 }
-    var migrationNum: UInt32 { config.contains(.migration) ? 3 : 0 }
-    var hwpoisonNum: UInt32 { config.contains(.memoryFailure) ? 1 : 0 }
+    @usableFromInline var deviceNum: UInt32 { config.contains(.devicePrivate) ? 3 : 0 }
+    @usableFromInline var migrationNum: UInt32 { config.contains(.migration) ? 3 : 0 }
+    @usableFromInline var hwpoisonNum: UInt32 { config.contains(.memoryFailure) ? 1 : 0 }
 
     /// `MAX_SWAPFILES`: real swap types are below it.
-    public var maxSwapfiles: UInt32 { 32 - deviceNum - migrationNum - hwpoisonNum - 1 }
+    @inlinable public var maxSwapfiles: UInt32 { 32 - deviceNum - migrationNum - hwpoisonNum - 1 }
     /// `SWP_PTE_MARKER`, always the last type.
     public static let markerType: UInt32 = 31
 

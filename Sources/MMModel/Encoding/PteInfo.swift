@@ -31,11 +31,35 @@ extension PteFormat {
     /// PFN: x86-64 PWT, PCD, PAT, global (with P), bits 52-57, protection keys;
     /// arm64 type bit, AttrIndx, NS, SH, nG (with VALID), bits 48-50, PXN, 57, 59-63.
     func attrsMask(valid: Bool) -> UInt64 {
-        var named: UInt64 = 0
-        for (flag, _) in PteFlags.named where flag != .protnone { named |= bit(of: flag) }
-        // The P=0 meaning of bit 8 (x86) / bit 11 (arm64) is a flag; with P=1 an attribute.
-        if !valid { named |= bit(of: .protnone) }
-        return ~(named | pfnMask)
+        ~(presentFlags(valid ? 1 : 0).named | pfnMask)
+    }
+
+    /// The `PteFlags` of a present value and the PTE bits they name (the
+    /// protnone bit only when VALID is clear), without branching on the value.
+    @inline(__always)
+    func presentFlags(_ v: UInt64) -> (flags: UInt64, named: UInt64) {
+        @inline(__always) func move(_ from: UInt64, _ to: PteFlags) -> UInt64 { ((v >> from) & 1) &* to.rawValue }
+        let sd = config.contains(.softDirty), uffd = config.contains(.uffdWp)
+        var f: UInt64, named: UInt64
+        switch arch {
+        case .x86_64:
+            f = move(0, .valid) | move(1, .write) | move(2, .user) | move(5, .young) | move(6, .dirty)
+                | move(58, .savedDirty) | move(9, .special) | move(63, .nx)
+                | (sd ? move(11, .softDirty) : 0) | (uffd ? move(10, .uffdWp) : 0)
+            named = X86.present | X86.rw | X86.user | X86.accessed | X86.dirty | X86.savedDirty
+                | X86.special | X86.nx | (sd ? X86.softDirty : 0) | (uffd ? X86.uffdWp : 0)
+        case .arm64:
+            f = move(0, .valid) | move(51, .write) | move(6, .user) | move(10, .young) | move(55, .dirty)
+                | move(7, .rdonly) | move(56, .special) | move(54, .nx) | move(52, .cont)
+                | (uffd ? move(58, .uffdWp) : 0)
+            named = Arm64.valid | Arm64.write | Arm64.user | Arm64.af | Arm64.dirty | Arm64.rdonly
+                | Arm64.special | Arm64.uxn | Arm64.cont | (uffd ? Arm64.uffdWp : 0)
+        }
+        // P / VALID clear: the protnone bit is a flag, not an attribute.
+        let invalid = (v & 1) ^ 1
+        f |= invalid &* PteFlags.protnone.rawValue
+        named |= invalid &* bit(of: .protnone)
+        return (f, named)
     }
 
     /// Takes any value apart. Spec encoding §1, §2, §3, §4.
@@ -46,15 +70,14 @@ extension PteFormat {
         case .none:
             info.stray = p.raw
         case .present:
-            let valid = p.raw & bit(of: .valid) != 0
-            for (flag, _) in PteFlags.named where flag != .protnone && p.raw & bit(of: flag) != 0 {
-                info.pteFlags.insert(flag)
-            }
-            if !valid { info.pteFlags.insert(.protnone) }
+            let (flags, named) = presentFlags(p.raw)
+            info.pteFlags = PteFlags(rawValue: flags)
             info.pfn = pfn(p)
-            info.attrs = p.raw & attrsMask(valid: valid)
+            info.attrs = p.raw & ~(named | pfnMask)
         default:
-            for (flag, _) in SwpFlags.named where swpTest(p, flag) { info.swpFlags.insert(flag) }
+            if swpTest(p, .exclusive) { info.swpFlags.insert(.exclusive) }
+            if swpTest(p, .softDirty) { info.swpFlags.insert(.softDirty) }
+            if swpTest(p, .uffdWp) { info.swpFlags.insert(.uffdWp) }
             info.swpType = archSwpType(p)
             info.swpOffset = archSwpOffset(p)
             info.stray = p.raw & swpStrayMask
@@ -86,6 +109,7 @@ extension PteFormat {
     }
 
     /// What the kernel's predicates answer for `p`.
+    @inline(__always)
     public func predicates(_ p: Pte) -> PtePreds {
         var r: PtePreds = []
         if isNone(p) { r.insert(.none); return r }
