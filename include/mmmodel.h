@@ -25,7 +25,8 @@
  *   release in which the name appeared.
  *
  * Threads: the encoding functions touch no shared state and may be called from
- * any number of threads at once.
+ * any number of threads at once. A world (mmm_world) is used by one thread at
+ * a time; distinct worlds share nothing.
  */
 #ifndef MMMODEL_H
 #define MMMODEL_H
@@ -949,6 +950,588 @@ int mmm_folio_pte_batch(mmm_arch arch, const uint64_t *ptes, size_t nr_ptes,
  * Since: 0.1.
  */
 int mmm_swap_pte_batch(mmm_arch arch, const uint64_t *ptes, size_t nr_ptes, size_t max_nr);
+
+/* ------------------------------------------------------------------------ */
+/* Worlds                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A world is a whole modelled machine running Linux 6.18's anonymous-memory
+ * code: physical frames grouped in folios, one swap device (type 0), and any
+ * number of processes, each with private anonymous VMAs and four-level page
+ * tables whose leaves hold real PTE and PMD values of the world's mmm_arch
+ * (decode them with mmm_pte_decode()). Page contents are a 64-bit token per
+ * page, so a test sees which process sees which write. Spec:
+ * fault-fork-rmap-semantics.md §1-§4 and §7.
+ *
+ * Every function below that takes an mmm_world *, except mmm_world_errmsg()
+ * and mmm_world_destroy(), records its outcome on the handle: on failure an
+ * English message naming the function and the cause (mmm_world_errmsg()); on
+ * success the message becomes "". A function called with a NULL world returns
+ * -EINVAL and records nothing.
+ *
+ * Addresses are user virtual addresses below 2^47; an address at or above it
+ * is refused with -EINVAL. An access the kernel would answer with SIGSEGV (no
+ * VMA, or a VMA without the needed permission) returns -EFAULT and its
+ * message says SIGSEGV; such an access changes nothing and counts no fault
+ * (spec R-ACCT-1). Sizes and counts are limited to what a world can hold;
+ * exceeding them gives -EINVAL, never a crash.
+ */
+
+/**
+ * typedef mmm_world - A world: frames, swap device and processes (opaque).
+ *
+ * Think of an mmm_world pointer as an object. Constructor: mmm_world_create();
+ * destructor: mmm_world_destroy(), which frees everything the world holds.
+ * Worlds share nothing: distinct worlds may be used from distinct threads at
+ * once, one world from one thread at a time.
+ */
+typedef struct mmm_world mmm_world;
+
+/**
+ * typedef mmm_pid - A process of a world, numbered from 1 in creation order.
+ *
+ * A pid is never reused within a world. After mmm_exit() the process is gone
+ * (-ESRCH) except for mmm_fault_counters(), which still reads its counters.
+ */
+typedef int32_t mmm_pid;
+
+/* One THP setting (struct mmm_world_config.thp_enabled and .thp_orders[]). */
+#define MMM_THP_NEVER   0u /* "never" */
+#define MMM_THP_ALWAYS  1u /* "always" */
+#define MMM_THP_MADVISE 2u /* "madvise": only in MADV_HUGEPAGE ranges */
+#define MMM_THP_INHERIT 3u /* per-size only: follow thp_enabled */
+
+/* The swap device (struct mmm_world_config.swap_device). */
+#define MMM_SWAP_SYNC  0u /* synchronous, like zram (SWP_SYNCHRONOUS_IO) */
+#define MMM_SWAP_ASYNC 1u /* asynchronous writeback, like a block device */
+
+/* Most frames and swap slots one world may have. */
+#define MMM_WORLD_MAX_FRAMES     (1ull << 26)
+#define MMM_WORLD_MAX_SWAP_SLOTS (1ull << 26)
+
+/**
+ * struct mmm_world_config - How a world is built (input of mmm_world_create()).
+ * @size:               set by the caller to sizeof(struct mmm_world_config).
+ * @arch:               the machine and kernel configuration of the page tables
+ *                      (an mmm_arch value).
+ * @frames:             physical 4 KiB frames, 1 .. MMM_WORLD_MAX_FRAMES. The
+ *                      model keeps about 24 bytes per frame.
+ * @swap_slots:         slots of the swap device, 1 .. MMM_WORLD_MAX_SWAP_SLOTS;
+ *                      slot 0 is the header and never used, so 1 means no swap
+ *                      space. About 17 bytes per slot.
+ * @thp_enabled:        /sys/kernel/mm/transparent_hugepage/enabled:
+ *                      MMM_THP_NEVER, MMM_THP_ALWAYS or MMM_THP_MADVISE.
+ * @page_cluster:       vm.page-cluster, 0 .. 31.
+ * @thp_orders:         hugepages-<size>kB/enabled by folio order 1 .. 9 (order
+ *                      4 is 64 KiB, 9 is the 2 MiB PMD size): MMM_THP_*;
+ *                      index 0 is unused and must be 0.
+ * @use_huge_zero_page: transparent_hugepage/use_zero_page, 0 or 1.
+ * @swap_device:        MMM_SWAP_SYNC or MMM_SWAP_ASYNC.
+ * @reserved:           0.
+ */
+struct mmm_world_config {
+	uint32_t size;
+	mmm_arch arch;
+	uint64_t frames;
+	uint64_t swap_slots;
+	uint32_t thp_enabled;
+	uint32_t page_cluster;
+	uint8_t thp_orders[10];
+	uint8_t use_huge_zero_page;
+	uint8_t swap_device;
+	uint32_t reserved;
+};
+
+/**
+ * mmm_world_config_init() - Fill a config with the defaults.
+ * @cfg: the config; @cfg->size must be set.
+ *
+ * The defaults are the kernel's and the machines': MMM_ARCH_X86_64 |
+ * MMM_ARCH_CFG_LIVE_6_18, 1 << 18 frames (1 GiB), 1 << 18 swap slots, THP
+ * "madvise" with the PMD size "inherit" and every smaller size "never", the
+ * huge zero page on, a synchronous swap device, page-cluster 3. Fields beyond
+ * @cfg->size are not written.
+ * Context: Any thread.
+ * Return: 0; -EINVAL if @cfg is NULL or @cfg->size is too small.  Since: 0.1.
+ */
+int mmm_world_config_init(struct mmm_world_config *cfg);
+
+/**
+ * mmm_world_create() - Create a world with no processes.
+ * @cfg: the config; @cfg->size must be set (mmm_world_config_init() fills one).
+ * @out: receives the new world; untouched on error.
+ *
+ * All frames are free and the swap device is empty.
+ * Context: Any thread.
+ * Return: 0; -EINVAL if @cfg or @out is NULL, @cfg->size is too small, @arch
+ * is unknown, @frames or @swap_slots is 0 or above its maximum, a THP setting,
+ * @swap_device, @use_huge_zero_page or @page_cluster is out of range, or
+ * @thp_orders[0] or @reserved is not 0.  Since: 0.1.
+ */
+int mmm_world_create(const struct mmm_world_config *cfg, mmm_world **out);
+
+/**
+ * mmm_world_destroy() - Free a world and everything it holds.
+ * @w: the world, or NULL (then nothing happens).
+ *
+ * Pins, processes, folios and swap slots go with it; @w must not be used
+ * afterwards, nor any message mmm_world_errmsg() returned for it.
+ * Context: One thread at a time per world.
+ * Return: nothing.  Since: 0.1.
+ */
+void mmm_world_destroy(mmm_world *w);
+
+/**
+ * mmm_world_errmsg() - The message of the last call on a world that failed.
+ * @w: the world, or NULL.
+ *
+ * "" after a successful call and on a new world; after a failed call, the
+ * function's name and the cause, e.g. "mmm_write: pid 1, address
+ * 0x7f0000001000: SIGSEGV: the VMA [0x7f0000000000, 0x7f0000004000) is not
+ * writable". Every function that takes an mmm_world * sets it, as said at the
+ * top of this part; this one and mmm_world_destroy() do not.
+ * Context: One thread at a time per world.
+ * Return: a NUL-terminated string owned by @w, valid until the next call on
+ * @w; "" for NULL.  Since: 0.1.
+ */
+const char *mmm_world_errmsg(const mmm_world *w);
+
+/**
+ * mmm_process_create() - Create a process with an empty address space.
+ * @w:   the world.
+ * @out: receives the new pid.
+ *
+ * Its mm has a fresh mm_id (for the MM-owner tracking of large folios, §1.3),
+ * no pins (MMF_HAS_PINNED clear), zero counters and one page table (the PGD).
+ * Context: One thread at a time per world.
+ * Return: 0; -EINVAL if @w or @out is NULL; -ENOMEM if the world already has
+ * 2^31 - 2 processes.  Since: 0.1.
+ */
+int mmm_process_create(mmm_world *w, mmm_pid *out);
+
+/* Protections (mmm_mmap(), mmm_mprotect()). PROT_WRITE implies PROT_READ, as on x86-64 and arm64. */
+#define MMM_PROT_NONE  0u
+#define MMM_PROT_READ  1u
+#define MMM_PROT_WRITE 2u
+
+/**
+ * mmm_mmap() - Map private anonymous memory.
+ * @w:        the world.
+ * @pid:      the process.
+ * @len:      bytes, rounded up to whole pages; 1 .. 2^47.
+ * @hint:     0: the lowest free address from 0x7f0000000000, aligned to 2 MiB
+ *            when @len is at least 2 MiB (the kernel's THP alignment of
+ *            anonymous mappings), else to 4 KiB; otherwise the page-aligned
+ *            address the mapping must start at (MAP_FIXED_NOREPLACE).
+ * @prot:     MMM_PROT_NONE, or MMM_PROT_READ and / or MMM_PROT_WRITE.
+ * @addr_out: receives the start of the mapping.
+ *
+ * The new VMA is VM_MAYWRITE (a COW mapping) with VM_SOFTDIRTY set, and has no
+ * anon_vma and no pages until first touched.
+ * Kernel: mmap(MAP_PRIVATE | MAP_ANONYMOUS).
+ * Context: One thread at a time per world. State is unchanged on error.
+ * Return: 0; -EINVAL if @w or @addr_out is NULL, @len is 0 or above 2^47,
+ * @prot has unknown bits, or @hint is not page aligned or the range from it
+ * does not end by 2^47; -EBUSY if @hint is given and the range overlaps an
+ * existing mapping (the kernel's MAP_FIXED_NOREPLACE says -EEXIST); -ENOMEM if
+ * no free range is left; -ESRCH if @pid is not a live process.  Since: 0.1.
+ */
+int mmm_mmap(mmm_world *w, mmm_pid pid, uint64_t len, uint64_t hint, uint32_t prot,
+	     uint64_t *addr_out);
+
+/**
+ * mmm_munmap() - Unmap a range.
+ * @w:    the world.
+ * @pid:  the process.
+ * @addr: page-aligned start.
+ * @len:  bytes, rounded up to whole pages; at least 1.
+ *
+ * Pages and swap entries in the range are dropped (zap), a PMD mapping the
+ * range cuts is split first, VMAs are cut at the range's ends and removed
+ * inside it. Unmapped parts of the range are fine, as in the kernel.
+ * Kernel: munmap().
+ * Context: One thread at a time per world.
+ * Return: 0; -EINVAL if @w is NULL, @addr is not page aligned, @len is 0 or
+ * the range does not end by 2^47; -ESRCH if @pid is not a live process.
+ * Since: 0.1.
+ */
+int mmm_munmap(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t len);
+
+/**
+ * mmm_mprotect() - Change the protection of a mapped range.
+ * @w:    the world.
+ * @pid:  the process.
+ * @addr: page-aligned start.
+ * @len:  bytes, rounded up to whole pages; at least 1.
+ * @prot: MMM_PROT_NONE, MMM_PROT_READ, or MMM_PROT_WRITE (with or without READ).
+ *
+ * Present PTEs get the new protection; in a now-writable VMA an AE page is
+ * made writable at once (6.2+, spec §6.3). PMD mappings in the range are split.
+ * Kernel: mprotect(), change_pte_range(), can_change_pte_writable().
+ * Context: One thread at a time per world. State is unchanged on error.
+ * Return: 0; -EINVAL if @w is NULL, @addr is not page aligned, @len is 0, the
+ * range does not end by 2^47 or @prot has unknown bits; -EFAULT if part of the
+ * range is not mapped (the kernel returns -ENOMEM; the message says SIGSEGV);
+ * -ESRCH if @pid is not a live process.  Since: 0.1.
+ */
+int mmm_mprotect(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t len, uint32_t prot);
+
+/* madvise() advice with Linux's values (mmm_madvise()). */
+#define MMM_MADV_DONTNEED        4u
+#define MMM_MADV_DONTFORK       10u
+#define MMM_MADV_DOFORK         11u
+#define MMM_MADV_HUGEPAGE       14u
+#define MMM_MADV_NOHUGEPAGE     15u
+#define MMM_MADV_WIPEONFORK     18u
+#define MMM_MADV_KEEPONFORK     19u
+#define MMM_MADV_COLD           20u
+#define MMM_MADV_PAGEOUT        21u
+#define MMM_MADV_POPULATE_READ  22u
+#define MMM_MADV_POPULATE_WRITE 23u
+
+/**
+ * mmm_madvise() - Give advice about a mapped range.
+ * @w:      the world.
+ * @pid:    the process.
+ * @addr:   page-aligned start.
+ * @len:    bytes, rounded up to whole pages; at least 1.
+ * @advice: one MMM_MADV_* value.
+ *
+ * DONTNEED zaps the range; PAGEOUT swaps out each folio mapped only here
+ * (spec §4.1, item 4), leaving maybe-pinned folios present; COLD clears the
+ * accessed bits; HUGEPAGE / NOHUGEPAGE, DONTFORK / DOFORK and WIPEONFORK /
+ * KEEPONFORK set and clear VMA flags (splitting VMAs); POPULATE_READ /
+ * POPULATE_WRITE fault the range in, the faults counted to @pid (R-ACCT-2).
+ * Kernel: madvise().
+ * Context: One thread at a time per world.
+ * Return: 0; -EINVAL if @w is NULL, @addr is not page aligned, @len is 0, the
+ * range does not end by 2^47 or @advice is unknown; -EFAULT if part of the
+ * range is not mapped (the kernel returns -ENOMEM), or for POPULATE_* if a
+ * VMA forbids the access (SIGSEGV); -ENOMEM for PAGEOUT if the swap device
+ * has fewer free slots than the range has present pages (nothing is swapped
+ * out), for POPULATE_* if a fault cannot allocate a frame (the pages before
+ * it stay populated, as in the kernel); -ESRCH if @pid is not a live process.
+ * State is unchanged on every error but the POPULATE_* -ENOMEM.  Since: 0.1.
+ */
+int mmm_madvise(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t len, uint32_t advice);
+
+/**
+ * mmm_read() - Load from a page as a process would.
+ * @w:         the world.
+ * @pid:       the process.
+ * @addr:      any address in the page.
+ * @token_out: receives the page's token (0 for a never-written page).
+ *
+ * Through the page tables when they allow it (the hardware sets the accessed
+ * bit), else through the kernel's fault path, counted as getrusage() would
+ * (minor, or major when the folio came from the swap device; spec §7).
+ * Context: One thread at a time per world. State is unchanged on error.
+ * Return: 0; -EINVAL if @w or @token_out is NULL or @addr is 2^47 or above;
+ * -EFAULT (SIGSEGV) if no VMA contains @addr or its VMA is PROT_NONE;
+ * -ENOMEM if the fault cannot allocate a frame; -ESRCH if @pid is not a live
+ * process.  Since: 0.1.
+ */
+int mmm_read(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t *token_out);
+
+/**
+ * mmm_write() - Store a token to a page as a process would.
+ * @w:     the world.
+ * @pid:   the process.
+ * @addr:  any address in the page.
+ * @token: the page's new contents.
+ *
+ * As mmm_read(), with a write: the hardware sets the dirty bit through a
+ * writable PTE; otherwise the write fault runs (anonymous first touch,
+ * do_wp_page reuse or copy, swap-in).
+ * Context: One thread at a time per world. State is unchanged on error.
+ * Return: 0; -EINVAL if @w is NULL or @addr is 2^47 or above; -EFAULT
+ * (SIGSEGV) if no VMA contains @addr or its VMA is not writable; -ENOMEM if
+ * the fault cannot allocate a frame; -ESRCH if @pid is not a live process.
+ * Since: 0.1.
+ */
+int mmm_write(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t token);
+
+/* What mmm_access() does to each page. */
+#define MMM_ACCESS_READ  1u
+#define MMM_ACCESS_WRITE 2u
+
+/**
+ * mmm_access() - Read and / or write every page of a range, in address order.
+ * @w:     the world.
+ * @pid:   the process.
+ * @addr:  start (any address; the page containing it is the first).
+ * @len:   bytes; at least 1.
+ * @flags: MMM_ACCESS_READ and / or MMM_ACCESS_WRITE, at least one; with both,
+ *         each page is read and then written before the next page.
+ * @token: the token written to each page.
+ *
+ * Each access is mmm_read() or mmm_write(). The first access that fails
+ * stops the walk; the pages before it stay accessed, like a process killed at
+ * that access.
+ * Context: One thread at a time per world.
+ * Return: 0; -EINVAL if @w is NULL, @len is 0, @flags is 0 or has unknown
+ * bits, or the range does not end by 2^47 (nothing accessed); -EFAULT
+ * (SIGSEGV) or -ENOMEM as mmm_read() / mmm_write() for the failing page;
+ * -ESRCH if @pid is not a live process.  Since: 0.1.
+ */
+int mmm_access(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t len, uint32_t flags,
+	       uint64_t token);
+
+/**
+ * mmm_fork() - Fork a process.
+ * @w:     the world.
+ * @pid:   the parent.
+ * @child: receives the child's pid.
+ *
+ * Per VMA (spec §2.1): DONTFORK VMAs are left out, WIPEONFORK VMAs are empty
+ * in the child, others are copied: zero-page and shared pages are shared
+ * (write-protected in both), batches of a large folio go through one
+ * folio_try_dup_anon_rmap_ptes(), an AE page of a folio that may be pinned
+ * (the parent has pinned) is copied for the child at once (§2.5), swap
+ * entries are duplicated with the exclusive bit cleared in the parent (§2.7),
+ * PMD mappings are shared by PMD (§2.8). The child starts with zero counters.
+ * Kernel: fork(), dup_mmap(), copy_page_range().
+ * Context: One thread at a time per world. State is unchanged on error.
+ * Return: 0; -EINVAL if @w or @child is NULL; -ENOMEM if the pages that must
+ * be copied for the child do not fit in the free frames; -ESRCH if @pid is
+ * not a live process.  Since: 0.1.
+ */
+int mmm_fork(mmm_world *w, mmm_pid pid, mmm_pid *child);
+
+/**
+ * mmm_exit() - End a process.
+ * @w:   the world.
+ * @pid: the process.
+ *
+ * Its pins are released, every mapping and swap entry dropped and its page
+ * tables freed; its counters stay readable with mmm_fault_counters().
+ * Kernel: exit_mmap().
+ * Context: One thread at a time per world. State is unchanged on error.
+ * Return: 0; -EINVAL if @w is NULL; -ESRCH if @pid is not a live process.
+ * Since: 0.1.
+ */
+int mmm_exit(mmm_world *w, mmm_pid pid);
+
+/* mmm_pin() flags. */
+#define MMM_PIN_WRITE 1u /* FOLL_WRITE */
+
+/**
+ * mmm_pin() - Pin a range long-term (FOLL_PIN | FOLL_LONGTERM).
+ * @w:      the world.
+ * @pid:    the process whose pages are pinned (and which takes the faults).
+ * @addr:   page-aligned start.
+ * @len:    bytes, rounded up to whole pages; at least 1.
+ * @flags:  0 (read-only pin) or MMM_PIN_WRITE.
+ * @pin_id: receives the pin's id, for mmm_unpin().
+ *
+ * Each page is faulted in first as GUP does: a write fault for a write pin; an
+ * unshare fault for a read pin of a page that is not AE or of the zero page
+ * (spec R-PIN-5, §3.7). Then it is pinned: +1024 references on a small
+ * folio, +1 reference and +1 pincount on a large one (R-PIN-1). The process
+ * is marked MMF_HAS_PINNED for good (R-PIN-3).
+ * Kernel: pin_user_pages().
+ * Context: One thread at a time per world.
+ * Return: 0; -EINVAL if @w or @pin_id is NULL, @addr is not page aligned,
+ * @len is 0, the range does not end by 2^47 or @flags has unknown bits;
+ * -EFAULT (SIGSEGV) if a page is not mapped or its VMA forbids the access
+ * (nothing is faulted or pinned); -ENOMEM if a fault cannot allocate a frame
+ * (the pages before it stay faulted in, none is pinned), or a page's folio
+ * already holds 2^30 or more references (the kernel refuses a pin that could
+ * overflow the reference count); -ESRCH if @pid is not a live process.
+ * Since: 0.1.
+ */
+int mmm_pin(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t len, uint32_t flags,
+	    uint32_t *pin_id);
+
+/**
+ * mmm_unpin() - Release a pin.
+ * @w:      the world.
+ * @pin_id: an id mmm_pin() returned and not yet released.
+ *
+ * A pin is also released when its process exits.
+ * Kernel: unpin_user_pages().
+ * Context: One thread at a time per world. State is unchanged on error.
+ * Return: 0; -EINVAL if @w is NULL or @pin_id is not a held pin.  Since: 0.1.
+ */
+int mmm_unpin(mmm_world *w, uint32_t pin_id);
+
+/**
+ * mmm_folio_try_dup_anon_rmap_ptes() - Share pages of one folio with another process, as one fork batch.
+ * @w:       the world.
+ * @src_pid: the process mapping the pages (fork's parent).
+ * @addr:    page-aligned address of the first page, the same in both processes.
+ * @nr:      pages, 1 .. 512.
+ * @dst_pid: the process that gains the mappings (fork's child).
+ *
+ * What fork's copy_present_ptes() does for one batch (spec §2.3): @nr folio
+ * references, then the gate, which fails iff the folio may be pinned for the
+ * source MM (MMF_HAS_PINNED and folio_maybe_dma_pinned()) and some page in
+ * the range is AnonExclusive (§2.4, R-FORK-7); then the references are
+ * dropped and nothing has changed. On success every page in the range loses
+ * AnonExclusive, gains a mapping by @dst_pid, @src_pid's PTEs are
+ * write-protected in a COW VMA, and @dst_pid gets the same PTEs read-only and
+ * old (§2.6), built from the first PTE with the batch's write bit merged.
+ * Kernel: folio_try_dup_anon_rmap_ptes() (include/linux/rmap.h).
+ * Context: One thread at a time per world. State is unchanged on error.
+ * Return: 0; -EBUSY if the gate refuses; -EINVAL if @w is NULL, the two pids
+ * are the same, @addr is not page aligned or is 2^47 or above, @nr is out of
+ * range, the pages cross a page table (2 MiB boundary) or leave a VMA of
+ * either process, a page is not mapped by a present PTE (PMD-mapped pages
+ * included) of the same anonymous folio at consecutive PFNs, or an entry of
+ * @dst_pid there is not none; -ESRCH if a pid is not a live process.
+ * Since: 0.1.
+ */
+int mmm_folio_try_dup_anon_rmap_ptes(mmm_world *w, mmm_pid src_pid, uint64_t addr, uint32_t nr,
+				     mmm_pid dst_pid);
+
+/**
+ * mmm_folio_try_dup_anon_rmap_pmd() - Share a PMD-mapped folio with another process, as fork does.
+ * @w:       the world.
+ * @src_pid: the process mapping the folio by a PMD (fork's parent).
+ * @addr:    2 MiB-aligned address of the PMD, the same in both processes.
+ * @dst_pid: the process that gains the PMD mapping (fork's child).
+ *
+ * What fork's copy_huge_pmd() does for an anonymous THP (spec §2.8): one folio
+ * reference, then the gate, which fails iff the folio may be pinned for the
+ * source MM and its head page is AnonExclusive (§2.4); then the reference is
+ * dropped and no folio, page or mapping has changed (@dst_pid's upper page
+ * tables may have been allocated, as fork allocates them first). On success
+ * the folio loses AnonExclusive, gains an entire mapping by @dst_pid, the
+ * source PMD is write-protected in a COW VMA and @dst_pid gets it read-only
+ * and old. Unlike fork, a refusal does not split the source PMD.
+ * Kernel: folio_try_dup_anon_rmap_pmd() (include/linux/rmap.h).
+ * Context: One thread at a time per world.
+ * Return: 0; -EBUSY if the gate refuses; -EINVAL if @w is NULL, the two pids
+ * are the same, @addr is not 2 MiB aligned or is 2^47 or above, @src_pid does
+ * not map an anonymous folio there by a PMD (the huge zero page is not one),
+ * the 2 MiB leave a VMA of either process, or @dst_pid's PMD entry there is
+ * not none; -ESRCH if a pid is not a live process.  Since: 0.1.
+ */
+int mmm_folio_try_dup_anon_rmap_pmd(mmm_world *w, mmm_pid src_pid, uint64_t addr,
+				    mmm_pid dst_pid);
+
+/**
+ * struct mmm_page_state - One page of one process, as the model holds it.
+ * @size:           set by the caller to sizeof(struct mmm_page_state).
+ * @kind:           MMM_PTE_KIND_* of @entry (of the PMD's PTE-shaped value
+ *                  when @pmd_mapped); MMM_PTE_KIND_NONE when nothing is there.
+ * @entry:          the PTE, or the PMD leaf when @pmd_mapped; 0 when absent.
+ * @pfn:            PRESENT: the PFN mapping this page (the zero pages included).
+ * @folio_pfn:      PRESENT, or a swap entry whose slot a swap-cache folio
+ *                  holds: the folio's first PFN; else 0.
+ * @swap_slot:      SWAP: the entry's slot; a swap-cache folio's page: its slot.
+ * @token:          the page's contents: the frame's token, or for a swap entry
+ *                  the token stored in the slot (0 for the zero page).
+ * @order:          the folio's order (0 .. 9).
+ * @offset:         this page's index within the folio.
+ * @refcount:       the folio's reference count (R-REF-*).
+ * @mapcount:       this page's mapcount as /proc/kpagecount shows it (R-MAP-2).
+ * @folio_mapcount: folio_mapcount() (R-MAP-1).
+ * @swap_count:     swcount() of @swap_slot (R-SC-2).
+ * @pmd_mapped:     1 if a PMD maps the page.
+ * @zero_page:      1 if the (huge) zero page is mapped.
+ * @anon_exclusive: PageAnonExclusive of this page (for a PMD mapping, the
+ *                  head's) (§1.5).
+ * @maybe_pinned:   folio_maybe_dma_pinned() (R-PIN-2).
+ * @swap_cache:     the folio is in the swap cache (§1.7).
+ * @ksm:            the folio is a KSM folio.
+ * @swap_exclusive: SWAP: the entry's exclusive bit (SX).
+ * @reserved:       0.
+ *
+ * Fields that do not apply to the kind read 0.
+ */
+struct mmm_page_state {
+	uint32_t size;
+	uint32_t kind;
+	uint64_t entry;
+	uint64_t pfn;
+	uint64_t folio_pfn;
+	uint64_t swap_slot;
+	uint64_t token;
+	uint32_t order;
+	uint32_t offset;
+	int32_t refcount;
+	int32_t mapcount;
+	int32_t folio_mapcount;
+	uint32_t swap_count;
+	uint8_t pmd_mapped;
+	uint8_t zero_page;
+	uint8_t anon_exclusive;
+	uint8_t maybe_pinned;
+	uint8_t swap_cache;
+	uint8_t ksm;
+	uint8_t swap_exclusive;
+	uint8_t reserved;
+};
+
+/**
+ * mmm_page_state() - Describe the page containing an address of a process.
+ * @w:    the world.
+ * @pid:  the process.
+ * @addr: any address in the page.
+ * @out:  receives the description; @out->size must be set.
+ *
+ * Reading it changes nothing and takes no fault.
+ * Context: One thread at a time per world. State is unchanged.
+ * Return: 0; -EINVAL if @w or @out is NULL, @out->size is too small or @addr
+ * is 2^47 or above; -EFAULT if no VMA contains @addr; -ESRCH if @pid is not a
+ * live process.  Since: 0.1.
+ */
+int mmm_page_state(mmm_world *w, mmm_pid pid, uint64_t addr, struct mmm_page_state *out);
+
+/**
+ * struct mmm_fault_counters - Fault and event counters of a process.
+ * @size:                  set by the caller to sizeof(struct mmm_fault_counters).
+ * @reserved:              0.
+ * @minor:                 ru_minflt: completed faults that read nothing from
+ *                         the swap device (spec §7.1, R-ACCT-1).
+ * @major:                 ru_majflt: completed faults that did (§7.2).
+ * @anon_first_touch:      folios allocated by first-touch write faults (§3.8).
+ * @zero_page_mapped:      (huge) zero pages mapped by read faults.
+ * @wp_reuse:              write faults that reused the page (§3.5).
+ * @wp_copy:               write faults that copied it (§3.6).
+ * @unshare:               unshare faults (§3.7).
+ * @swapin_cache:          swap-ins that hit the swap cache.
+ * @swapin_device:         swap-ins that read the device.
+ * @fork_pages_copied:     pages copied for this process at its fork (§2.5).
+ * @fork_ptes_batched:     PTEs copied in batches at its fork (§2.3).
+ * @fork_batches:          those batches.
+ * @page_tables_allocated: page tables ever allocated for this process.
+ * @rss_anon:              MM_ANONPAGES: pages mapped (0 after exit).
+ * @rss_swap:              MM_SWAPENTS: swap entries (0 after exit).
+ */
+struct mmm_fault_counters {
+	uint32_t size;
+	uint32_t reserved;
+	uint64_t minor;
+	uint64_t major;
+	uint64_t anon_first_touch;
+	uint64_t zero_page_mapped;
+	uint64_t wp_reuse;
+	uint64_t wp_copy;
+	uint64_t unshare;
+	uint64_t swapin_cache;
+	uint64_t swapin_device;
+	uint64_t fork_pages_copied;
+	uint64_t fork_ptes_batched;
+	uint64_t fork_batches;
+	uint64_t page_tables_allocated;
+	int64_t rss_anon;
+	int64_t rss_swap;
+};
+
+/**
+ * mmm_fault_counters() - Read a process's counters.
+ * @w:   the world.
+ * @pid: a process, live or exited.
+ * @out: receives the counters; @out->size must be set.
+ *
+ * Context: One thread at a time per world. State is unchanged.
+ * Return: 0; -EINVAL if @w or @out is NULL or @out->size is too small;
+ * -ESRCH if @pid was never created.  Since: 0.1.
+ */
+int mmm_fault_counters(mmm_world *w, mmm_pid pid, struct mmm_fault_counters *out);
 
 #ifdef __cplusplus
 }

@@ -10,3 +10,6 @@ MMM_LAYOUT(struct mmm_arch_info, 56);
 MMM_LAYOUT(struct mmm_pte_info, 64);
 MMM_LAYOUT(struct mmm_fpb_args, 40);
 MMM_LAYOUT(struct mmm_fpb_result, 24);
+MMM_LAYOUT(struct mmm_world_config, 48);
+MMM_LAYOUT(struct mmm_page_state, 80);
+MMM_LAYOUT(struct mmm_fault_counters, 128);
