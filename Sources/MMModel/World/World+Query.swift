@@ -56,6 +56,8 @@ extension World {
             if isZeroPfn(st.pfn) { st.zeroPage = true; return st }
             guard let f = frames.frame(ofPfn: st.pfn) else { return st }
             fillFolio(&st, f)
+            // §1.5: for a PMD mapping the head page's AE speaks for the whole folio.
+            if st.pmdMapped { st.anonExclusive = frames.ae(frames.head(f)) }
         case .swap:
             let slot = Int(fmt.archSwpOffset(pte))
             st.swapSlot = slot
