@@ -26,15 +26,37 @@ extension World {
         return processes[child].pid
     }
 
-    /// Frames fork will allocate: AE pages of folios maybe pinned for a parent
-    /// that has pinned (the dup gate refuses them).
+    /// Frames fork will allocate: one per AE page of a folio that needs COW for
+    /// DMA (§2.5, R-FORK-9: every AE page of a maybe-pinned folio is copied, not
+    /// only the pinned ones; a pinned AE PMD THP is split and all its pages
+    /// copied), in the VMAs whose page tables fork copies.
     func framesNeededForFork(_ src: Int) -> Int {
         guard processes[src].hasPinned else { return 0 }
         var n = 0
-        for (_, pin) in pins where pin.owner == processes[src].pid {
-            for f in pin.frames where frames.isAllocated(f) && frames.ae(f) { n += 1 }
+        for v in processes[src].vmas where v.hasAnonVma && v.flags.isDisjoint(with: [.dontCopy, .wipeOnFork]) {
+            var a = v.start
+            while a < v.end {
+                let pmdEnd = min((a & ~(VA.pmdSize - 1)) + VA.pmdSize, v.end)
+                guard let ps = pmdSlot(src, a) else { a = pmdEnd; continue }
+                let pmd = tables.words[ps]
+                if fmt.pmdIsLeaf(pmd) {
+                    if let f = frames.frame(ofPfn: fmt.pfn(fmt.pteOfPmd(pmd))), frames.ae(frames.head(f)),
+                       needsCowForDma(src, frames.head(f)) {
+                        n += frames.nr(frames.head(f))
+                    }
+                    a = pmdEnd
+                    continue
+                }
+                if fmt.pmdIsTable(pmd) {
+                    while a < pmdEnd {
+                        if let f = normalFrame(pteValue(src, a)), frames.ae(f), needsCowForDma(src, frames.head(f)) { n += 1 }
+                        a += VA.pageSize
+                    }
+                }
+                a = pmdEnd
+            }
         }
-        return n + 512          // a pinned PMD THP is split and copied page by page
+        return n
     }
 
     mutating func copyPageRange(_ src: Int, _ dst: Int, _ v: VMA, _ dv: VMA) {
