@@ -29,6 +29,9 @@ extension World {
                 if let f = frames.frame(ofPfn: pfn), maybeMappedShared(frames.head(f)) {
                     a = (a & ~(VA.pmdSize - 1)) + VA.pmdSize; continue
                 }
+                if !whole, let f = frames.frame(ofPfn: pfn), !canSplitFolio(frames.head(f)) {
+                    a = (a & ~(VA.pmdSize - 1)) + VA.pmdSize; continue   // split_folio failed: skip
+                }
                 if !whole { splitHugePmd(p, a) } else {
                     out += reclaimFolio(frames.head(frames.frame(ofPfn: pfn)!))
                     a += VA.pmdSize
@@ -44,7 +47,7 @@ extension World {
                 let covered = first >= start && first + UInt64(n) * VA.pageSize <= end
                     && folioFullyMappedHere(p, head, first)
                 if !covered {
-                    if maybeMappedShared(head) { a += VA.pageSize; continue }
+                    if maybeMappedShared(head) || !canSplitFolio(head) { a += VA.pageSize; continue }
                     splitFolio(head)
                     head = f
                 } else {
@@ -65,6 +68,13 @@ extension World {
             return false
         }
         return true
+    }
+
+    /// `can_split_folio()`: a split succeeds only when every reference is a
+    /// mapping or the swap cache's; a pin (or any other holder) makes it fail.
+    func canSplitFolio(_ head: Int32) -> Bool {
+        let sc = frames.flags(head).contains(.swapCache) ? Int32(frames.nr(head)) : 0
+        return frames.ref[Int(head)] == folioMapcount(head) + sc
     }
 
     /// `split_folio()` of an anonymous large folio into order-0 folios; a
