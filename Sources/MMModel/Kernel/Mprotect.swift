@@ -32,7 +32,15 @@ extension World {
     mutating func changeProtection(_ p: Int, _ v: VMA) {
         var a = v.start
         while a < v.end {
-            if fmt.pmdIsLeaf(pmdValue(p, a)) { splitHugePmd(p, a) }
+            if let ps = pmdSlot(p, a), fmt.pmdIsLeaf(tables.words[ps]) {
+                let start = a & ~(VA.pmdSize - 1)
+                if start >= v.start && start + VA.pmdSize <= v.end {
+                    changeHugePmd(v, ps)                 // whole PMD: changed in place
+                    a = start + VA.pmdSize
+                    continue
+                }
+                splitHugePmd(p, a)                       // part of it: remapped by PTEs (R-MAP-6)
+            }
             if let s = pteSlot(p, a) {
                 let old = Pte(tables.words[s])
                 if fmt.isPresent(old) {
@@ -46,6 +54,20 @@ extension World {
             }
             a += VA.pageSize
         }
+    }
+}
+
+extension World {
+    /// `change_huge_pmd()`: the PMD leaf gets the new protection; in a writable
+    /// VMA an AE THP (head flag) is made writable at once
+    /// (`can_change_pmd_writable`); the huge zero page never is.
+    mutating func changeHugePmd(_ v: VMA, _ ps: Int) {
+        var new = fmt.modify(fmt.pteOfPmd(tables.words[ps]), baseProt(v.flags))
+        if v.flags.contains(.write), let f = frames.frame(ofPfn: fmt.pfn(new)), frames.ae(frames.head(f)),
+           !fmt.isUffdWp(new), !needsSoftDirtyWp(v, new) {
+            new = fmt.mkwrite(new)
+        }
+        tables.words[ps] = fmt.pmdLeaf(new)
     }
 }
 
