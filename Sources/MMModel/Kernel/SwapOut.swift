@@ -78,7 +78,7 @@ extension World {
     }
 
     /// `split_folio()` of an anonymous large folio into order-0 folios; a
-    /// swap-cache folio's slots follow its pages.
+    /// swap-cache folio's slots follow its pages; unmapped pages are freed.
     mutating func splitFolio(_ head: Int32) {
         let n = frames.nr(head)
         let slot = frames.swapCacheSlot[head]
@@ -94,6 +94,9 @@ extension World {
                 frames.ref[Int(f)] += 1
             }
         }
+        // Pages nothing references any more (unmapped, not cached) go back to
+        // the allocator, as the split drops their references.
+        for i in 0..<n where frames.ref[Int(head) + i] == 0 { frames.free(Int32(Int(head) + i)) }
     }
 
     /// Reclaims one folio (§4.1 steps 1-3): skip maybe-pinned folios; allocate
