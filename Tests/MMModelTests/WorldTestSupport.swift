@@ -181,6 +181,7 @@ extension World {
                 out.append("INV-6 \(name): small folio mapped by a PMD")
             }
             let expectRef = sum + emap + (sc ? Int32(n) : 0) + (pinWeight[h] ?? 0)
+            if frames.ref[Int(h)] <= 0 { out.append("\(name): allocated with refcount \(frames.ref[Int(h)]) (leaked)") }
             if frames.ref[Int(h)] != expectRef {
                 out.append("INV-1 \(name): ref \(frames.ref[Int(h)]), mappings+cache+pins \(expectRef)")
             }
