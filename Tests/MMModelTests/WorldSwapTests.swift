@@ -270,3 +270,49 @@ func asyncDeviceCacheHit() throws {
     #expect(try w.rows(pid, a, 1) == "W")
     #expect(w.invariantViolations() == [])
 }
+
+// §4.4 step 15, §7.3 [K]: a write fault on a shared swap entry swaps in and COWs
+// in the same fault: 1 major, no extra minor; the folio stays in the swap cache
+// for the child.
+//   s | s  → P writes → W | s  (1 major; P on a new frame, Y cached and unmapped)
+@Test("write to a shared swap entry: swap-in and COW in one major fault (§4.4 step 15)")
+func writeSharedSwapEntry() throws {
+    var w = try World(.small())
+    let parent = w.createProcess()
+    let a = try w.mmap(parent, length: page)
+    try w.write(parent, a, 1)
+    try w.pageout(parent, a, page)
+    let child = try w.fork(parent)
+    try w.write(parent, a, 2)
+    #expect(try w.faults(parent) == [1, 1])
+    #expect(try w.counters(parent).wpCopy == 1)
+    #expect(try w.rows(parent, a, 1) == "W" && w.rows(child, a, 1) == "s")
+    let st = try w.pageState(child, a)
+    #expect(st.swapCache && st.mapcount == 0 && st.token == 1)
+    #expect(try w.read(child, a) == 1)
+    #expect(try w.faults(child) == [1, 0])
+    #expect(w.invariantViolations() == [])
+}
+
+// §4.4 step 7, §4.5, §7.2: on an asynchronous device a 64 KiB folio stays in the
+// swap cache after PAGEOUT; a fault is a cache hit that maps all 16 PTEs at once
+// (the swap PTEs still form the batch), writable through SX: 1 minor in total.
+@Test("asynchronous device: a cached 64 KiB folio is mapped whole by one minor fault (§4.4 step 7)")
+func asyncMthpCacheHit() throws {
+    var c = WorldConfig.small()
+    c.swapDevice = .asynchronous
+    c.thpOrders[4] = .always
+    var w = try World(c)
+    let pid = w.createProcess()
+    let a = try w.mmap(pid, length: kib64, align: kib64)
+    try w.access(pid, a, kib64, read: false, write: true, value: 1)
+    #expect(try w.pageout(pid, a, kib64) == 16)
+    #expect(try w.read(pid, a + 9 * page) == 1)
+    #expect(try w.faults(pid) == [2, 0])
+    #expect(try w.rows(pid, a, 16) == String(repeating: "W", count: 16))
+    let st = try w.pageState(pid, a)
+    #expect(st.order == 4 && st.swapCache && st.refcount == 32 && st.folioMapcount == 16)
+    try w.access(pid, a, kib64, read: true, write: true, value: 2)
+    #expect(try w.faults(pid) == [2, 0])
+    #expect(w.invariantViolations() == [])
+}
