@@ -14,7 +14,7 @@ extension World {
         var head: Int32
         if let h = swap.cachedFolio(slot) {
             head = h                                           // step 2: hit, minor
-            frames.removeFlags(h, .readahead)
+            swapUpdateReadahead(p, vi, addr, h)
             frames.ref[Int(h)] += 1                            // the lookup's reference
             processes[p].counters.swapinCache += 1
         } else if swap.kind == .synchronous && swap.count[slot] == 1 {
@@ -29,13 +29,11 @@ extension World {
             major = true
             processes[p].counters.swapinDevice += 1
         } else {
-            // Step 3, readahead path: the faulting slot is read into the swap cache.
+            // Step 3, readahead path (`swapin_readahead`, §4.10): the faulting
+            // slot and the window around it are read into the swap cache.
             guard let h = frames.allocate(order: 0) else { throw .noMemory }
-            frames.token[Int(h)] = swap.data[slot]
-            frames.insertFlags(h, [.anon, .swapBacked, .lru])
-            frames.setIndex(h, addr >> VA.pageShift)
-            addToSwapCache(h, slot: slot)
-            frames.removeFlags(h, .dirty)
+            readIntoSwapCache(h, slot: slot, vpn: addr >> VA.pageShift)
+            swapVmaReadahead(p, vi, addr)
             head = h
             major = true
             processes[p].counters.swapinDevice += 1
@@ -162,5 +160,73 @@ extension World {
         }
         guard let h = frames.allocate(order: 0) else { throw .noMemory }
         return (h, 0)
+    }
+
+    // MARK: Swap readahead (swap_vma_readahead, mm/swap_state.c; spec §4.10)
+
+    /// Fills a fresh order-0 folio from `slot` and adds it to the swap cache,
+    /// clean (its data is on the device). The caller's allocation reference stays.
+    mutating func readIntoSwapCache(_ h: Int32, slot: Int, vpn: UInt64) {
+        frames.token[Int(h)] = swap.data[slot]
+        frames.insertFlags(h, [.anon, .swapBacked, .lru])
+        frames.setIndex(h, vpn)
+        addToSwapCache(h, slot: slot)
+        frames.removeFlags(h, .dirty)
+    }
+
+    /// `swap_vma_ra_win()` and the readahead loop of `swap_vma_readahead()` for a
+    /// miss at `addr`: the window size from the VMA's hit history, placed forward,
+    /// backward or around the fault, clipped to the VMA and to the PTE table;
+    /// every other genuine swap entry in it that no folio caches is read into the
+    /// swap cache marked readahead (not mapped).
+    mutating func swapVmaReadahead(_ p: Int, _ vi: Int, _ addr: UInt64) {
+        let maxWin = 1 << min(config.pageCluster, 5)
+        guard maxWin > 1 else { return }
+        let vma = processes[p].vmas[vi]
+        let pa = addr >> VA.pageShift
+        let pp = vma.raPrevAddr >> VA.pageShift
+        var w = Int(vma.raHits) + 2
+        if w == 2 {
+            if pa != pp &+ 1 && pa != pp &- 1 { w = 1 }
+        } else {
+            var r = 4
+            while r < w { r <<= 1 }
+            w = r
+        }
+        w = max(min(w, maxWin), Int(vma.raPrevWin) / 2)
+        processes[p].vmas[vi].raPrevAddr = addr
+        processes[p].vmas[vi].raPrevWin = UInt32(w)
+        processes[p].vmas[vi].raHits = 0
+        guard w > 1 else { return }
+        var first: Int64
+        if pa == pp &+ 1 { first = Int64(pa) }
+        else if pa == pp &- 1 { first = Int64(pa) - Int64(w) + 1 }
+        else { first = Int64(pa) - Int64((w - 1) / 2) }
+        let lo = max(first, Int64(vma.start >> VA.pageShift), Int64((addr & ~(VA.pmdSize - 1)) >> VA.pageShift))
+        let hi = min(first + Int64(w), Int64(vma.end >> VA.pageShift),
+                     Int64(((addr & ~(VA.pmdSize - 1)) + VA.pmdSize) >> VA.pageShift))
+        var v = lo
+        while v < hi {
+            defer { v += 1 }
+            guard UInt64(v) != pa else { continue }
+            let a = UInt64(v) << VA.pageShift
+            let pte = pteValue(p, a)
+            guard fmt.kind(of: pte) == .swap, fmt.archSwpType(pte) == 0 else { continue }
+            let slot = Int(fmt.archSwpOffset(pte))
+            guard swap.isUsed(slot), swap.cachedFolio(slot) == nil, let h = frames.allocate(order: 0) else { continue }
+            readIntoSwapCache(h, slot: slot, vpn: UInt64(v))
+            frames.insertFlags(h, .readahead)
+            putFolio(h)                                   // only the swap cache holds it
+        }
+    }
+
+    /// `swap_update_readahead()` on a swap-cache hit: a hit on a folio still
+    /// marked readahead counts for the window; the address moves along.
+    mutating func swapUpdateReadahead(_ p: Int, _ vi: Int, _ addr: UInt64, _ h: Int32) {
+        if frames.flags(h).contains(.readahead) {
+            frames.removeFlags(h, .readahead)
+            processes[p].vmas[vi].raHits = min(processes[p].vmas[vi].raHits + 1, 63)
+        }
+        processes[p].vmas[vi].raPrevAddr = addr
     }
 }

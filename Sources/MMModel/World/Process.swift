@@ -29,6 +29,12 @@ public struct VMA: Hashable, Sendable {
     /// Whether the VMA has an anon_vma (prepared by the first folio allocated in
     /// it; a zero-page-only VMA has none, R-ZERO-4).
     public var hasAnonVma: Bool
+    /// Swap readahead state (`vma->swap_readahead_info`, §4.10): the last
+    /// swap-in address, the last window and the readahead hits since. A VMA
+    /// that never swapped in through readahead reads as (0, 0, 4).
+    public var raPrevAddr: UInt64 = 0
+    public var raPrevWin: UInt32 = 0
+    public var raHits: UInt32 = 4
     public var pages: UInt64 { (end - start) >> VA.pageShift }
     public func contains(_ a: UInt64) -> Bool { a >= start && a < end }
     /// `is_cow_mapping`: private and may become writable.
