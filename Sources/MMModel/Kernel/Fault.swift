@@ -68,7 +68,7 @@ extension World {
             let pte = fmt.pteOfPmd(pmd)
             guard fmt.isPresent(pte), !fmt.isProtnone(pte), !write || fmt.isWrite(pte) else { return nil }
             var hw = fmt.mkyoung(pte)
-            if write { hw = fmt.mkdirty(hw) }
+            if write { hw = hwMkdirty(hw) }
             tables.words[ps] = fmt.pmdLeaf(hw)
             let pfn = fmt.pfn(pte) + ((addr >> VA.pageShift) & 511)
             return touchFrame(pfn, write: write, value: value)

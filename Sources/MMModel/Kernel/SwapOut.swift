@@ -7,16 +7,22 @@ extension World {
     /// large folio partly in the range is split first (unless maybe mapped
     /// shared), maybe-pinned folios stay. Returns how many pages were swapped out.
     /// Throws `.noMemory`, with the world unchanged, when the device has fewer
-    /// free slots than the range's present pages.
+    /// free slots than the range's pages that would need one.
     @discardableResult
     public mutating func pageout(_ pid: Int32, _ addr: UInt64, _ len: UInt64) throws(MMMError) -> Int {
         let p = try checkPid(pid)
         let (start, end) = try checkRange(addr, len)
         guard processes[p].vmaIndex(start) != nil else { throw .fault }
-        var present = 0
+        // Slots the range can need: pages of folios not yet in the swap cache and
+        // mapped once (what reclaim would take), so a refusal changes nothing.
+        var needed = 0
         var a = start
-        while a < end { if presentMapping(p, a) { present += 1 }; a += VA.pageSize }
-        guard swap.freeSlots >= present else { throw .noMemory }
+        while a < end {
+            if let f = mappedFrame(p, a), !frames.flags(frames.head(f)).contains(.swapCache),
+               pageMapcount(f) == 1 { needed += 1 }
+            a += VA.pageSize
+        }
+        guard swap.freeSlots >= needed else { throw .noMemory }
         var out = 0
         a = start
         while a < end {
@@ -60,6 +66,17 @@ extension World {
             a += VA.pageSize
         }
         return out
+    }
+
+    /// The frame mapped at `a` by a PTE or a PMD, nil for none, swap or the zero page.
+    func mappedFrame(_ p: Int, _ a: UInt64) -> Int32? {
+        let pmd = pmdValue(p, a)
+        if fmt.pmdIsLeaf(pmd) {
+            let pte = fmt.pteOfPmd(pmd)
+            guard fmt.isPresent(pte), !fmt.isSpecial(pte) else { return nil }
+            return frames.frame(ofPfn: fmt.pfn(pte) + ((a >> VA.pageShift) & 511))
+        }
+        return normalFrame(pteValue(p, a))
     }
 
     /// Whether the `nr` PTEs from `first` map the folio's pages in order.
