@@ -1226,7 +1226,9 @@ int mmm_madvise(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t len, uint32_t
  * Through the page tables when they allow it (the hardware sets the accessed
  * bit), else through the kernel's fault path, counted as getrusage() would
  * (minor, or major when the folio came from the swap device; spec §7).
- * Context: One thread at a time per world. State is unchanged on error.
+ * Context: One thread at a time per world. State is unchanged on error, except
+ * that a fault failing with -ENOMEM may leave page tables allocated or a huge
+ * zero PMD split into zero-page PTEs, as the kernel's fault path does.
  * Return: 0; -EINVAL if @w or @token_out is NULL or @addr is 2^47 or above;
  * -EFAULT (SIGSEGV) if no VMA contains @addr or its VMA is PROT_NONE;
  * -ENOMEM if the fault cannot allocate a frame; -ESRCH if @pid is not a live
@@ -1244,7 +1246,8 @@ int mmm_read(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t *token_out);
  * As mmm_read(), with a write: the hardware sets the dirty bit through a
  * writable PTE; otherwise the write fault runs (anonymous first touch,
  * do_wp_page reuse or copy, swap-in).
- * Context: One thread at a time per world. State is unchanged on error.
+ * Context: One thread at a time per world. State is unchanged on error, with
+ * the -ENOMEM exceptions of mmm_read().
  * Return: 0; -EINVAL if @w is NULL or @addr is 2^47 or above; -EFAULT
  * (SIGSEGV) if no VMA contains @addr or its VMA is not writable; -ENOMEM if
  * the fault cannot allocate a frame; -ESRCH if @pid is not a live process.
