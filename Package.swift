@@ -7,7 +7,8 @@
 //   CMMModel       exposes include/mmmodel.h to Swift and pins its struct layouts
 //   MMModelC       the C ABI: @_cdecl wrappers over MMModel, one file per header area
 //   mmm            the command-line tool
-//   mmm-bench      benchmarks (C ABI against the same operation written in C)
+//   mmm-bench      benchmarks (C ABI against the same operation written in C;
+//                  World.fork against fork() of the live kernel)
 //
 // The C deliverables (libmmmodel.a / libmmmodel.so with the Swift runtime linked
 // in, mmmodel.pc, the CMake package) are produced by CMakeLists.txt from the
@@ -38,7 +39,7 @@ let package = Package(
             dependencies: ["MMModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "MMModelBenchC", dependencies: ["CMMModel"],
                 cSettings: [.unsafeFlags(["-O2"])]),
-        .executableTarget(name: "mmm-bench", dependencies: ["MMModelC", "MMModelBenchC"]),
+        .executableTarget(name: "mmm-bench", dependencies: ["MMModel", "MMModelC", "MMModelBenchC"]),
         .testTarget(name: "MMModelTests", dependencies: ["MMModel", "MMModelC", "CMMModel"]),
     ],
     swiftLanguageModes: [.v6]
