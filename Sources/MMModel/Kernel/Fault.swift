@@ -148,7 +148,8 @@ extension World {
     /// falling back to the top-level one for `inherit`, with MADV_HUGEPAGE /
     /// MADV_NOHUGEPAGE advice.
     func thpOrderAllowed(_ vma: VMA, order: Int) -> Bool {
-        guard order >= 1, order <= WorldConfig.pmdOrder, !vma.flags.contains(.noHugepage) else { return false }
+        // THP_ORDERS_ALL_ANON leaves out order 1 (no hugepages-8kB/enabled for anon).
+        guard order >= 2, order <= WorldConfig.pmdOrder, !vma.flags.contains(.noHugepage) else { return false }
         var setting = config.thpOrders[order]
         if setting == .inherit { setting = config.thpEnabled }
         switch setting {
