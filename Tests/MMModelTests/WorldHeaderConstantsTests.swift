@@ -1,0 +1,43 @@
+// Pins the world enums of the core to the values include/mmmodel.h gives
+// them: the C wrappers convert with init(rawValue:), so a drift would make a
+// C caller's MMM_* value mean something else.
+import CMMModel
+import MMModel
+import Testing
+
+@Test("MMM_THP_* are THPSetting raw values")
+func thpSettingsMatchHeader() {
+    #expect(THPSetting.never.rawValue == MMM_THP_NEVER)
+    #expect(THPSetting.always.rawValue == MMM_THP_ALWAYS)
+    #expect(THPSetting.madvise.rawValue == MMM_THP_MADVISE)
+    #expect(THPSetting.inherit.rawValue == MMM_THP_INHERIT)
+}
+
+@Test("MMM_SWAP_* are SwapDeviceKind raw values")
+func swapDeviceKindsMatchHeader() {
+    #expect(SwapDeviceKind.synchronous.rawValue == MMM_SWAP_SYNC)
+    #expect(SwapDeviceKind.asynchronous.rawValue == MMM_SWAP_ASYNC)
+}
+
+@Test("MMM_MADV_* are MadviseAdvice raw values (Linux's numbers)")
+func madviseAdviceMatchesHeader() {
+    let pairs: [(MadviseAdvice, UInt32)] = [
+        (.dontneed, MMM_MADV_DONTNEED), (.dontfork, MMM_MADV_DONTFORK), (.dofork, MMM_MADV_DOFORK),
+        (.hugepage, MMM_MADV_HUGEPAGE), (.nohugepage, MMM_MADV_NOHUGEPAGE),
+        (.wipeonfork, MMM_MADV_WIPEONFORK), (.keeponfork, MMM_MADV_KEEPONFORK), (.cold, MMM_MADV_COLD),
+        (.pageout, MMM_MADV_PAGEOUT), (.populateRead, MMM_MADV_POPULATE_READ),
+        (.populateWrite, MMM_MADV_POPULATE_WRITE),
+    ]
+    #expect(pairs.count == MadviseAdvice.allCases.count)
+    for (advice, value) in pairs { #expect(advice.rawValue == value) }
+}
+
+@Test("MMM_WORLD_MAX_* are the limits World.init enforces")
+func worldLimitsMatchHeader() throws {
+    var c = WorldConfig()
+    c.frames = Int(MMM_WORLD_MAX_FRAMES) + 1
+    #expect(throws: MMMError.invalidArgument) { try World(c) }
+    c = WorldConfig()
+    c.swapSlots = Int(MMM_WORLD_MAX_SWAP_SLOTS) + 1
+    #expect(throws: MMMError.invalidArgument) { try World(c) }
+}
