@@ -116,13 +116,6 @@ public func mmm_fork(_ w: OpaquePointer?, _ pid: Int32, _ child: UnsafeMutablePo
         guard b.world.processes.count < Int(Int32.max) - 1 else {
             throw Failure(err: .noMemory, text: "the world has the most processes it can hold")
         }
-        // The exact number of pages fork must copy (the core's own preflight is
-        // an estimate; running out of frames midway would be a model trap).
-        let need = try b.core(pid: pid) { (w: inout World) throws(MMMError) in try w.forkFramesNeeded(pid) }
-        guard need <= b.world.frames.freeFrames else {
-            throw Failure(err: .noMemory, text: "pid \(pid): fork must copy \(need) pinned pages for the child, "
-                          + "\(b.world.frames.freeFrames) frames are free")
-        }
         child.pointee = try b.core(pid: pid) { (w: inout World) throws(MMMError) in try w.fork(pid) }
     }
 }

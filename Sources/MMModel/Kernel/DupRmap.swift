@@ -81,36 +81,4 @@ extension World {
         guard copyHugePmd(p, d, addr, ps, processes[p].vmas[vi], processes[d].vmas[dvi]) else { throw .busy }
         processes[d].vmas[dvi].hasAnonVma = true
     }
-
-    /// The frames `fork(pid)` will allocate: one per page its dup gate refuses
-    /// (§2.4, §2.5, R-FORK-9): every AE page of a folio that may be pinned, in a
-    /// VMA fork copies, when `pid` has pinned (MMF_HAS_PINNED); a PMD mapping of
-    /// such a folio with an AE head is split and copied page by page (512).
-    /// Exact, so a caller can refuse a fork that would run out of frames.
-    public func forkFramesNeeded(_ pid: Int32) throws(MMMError) -> Int {
-        let p = try checkPid(pid)
-        guard processes[p].hasPinned else { return 0 }
-        var n = 0
-        for v in processes[p].vmas where v.hasAnonVma && !v.flags.contains(.dontCopy) && !v.flags.contains(.wipeOnFork) {
-            var a = v.start
-            while a < v.end {
-                let pmdEnd = min((a & ~(VA.pmdSize - 1)) + VA.pmdSize, v.end)
-                guard let ps = pmdSlot(p, a) else { a = pmdEnd; continue }
-                let pmd = tables.words[ps]
-                if fmt.pmdIsLeaf(pmd) {
-                    if let f = frames.frame(ofPfn: fmt.pfn(fmt.pteOfPmd(pmd))) {
-                        let h = frames.head(f)
-                        if needsCowForDma(p, h) && frames.ae(h) { n += frames.nr(h) }
-                    }
-                } else if fmt.pmdIsTable(pmd) {
-                    while a < pmdEnd {
-                        if let f = normalFrame(pteValue(p, a)), needsCowForDma(p, frames.head(f)), frames.ae(f) { n += 1 }
-                        a += VA.pageSize
-                    }
-                }
-                a = pmdEnd
-            }
-        }
-        return n
-    }
 }
