@@ -1023,9 +1023,10 @@ typedef int32_t mmm_pid;
  * @thp_enabled:        /sys/kernel/mm/transparent_hugepage/enabled:
  *                      MMM_THP_NEVER, MMM_THP_ALWAYS or MMM_THP_MADVISE.
  * @page_cluster:       vm.page-cluster, 0 .. 31.
- * @thp_orders:         hugepages-<size>kB/enabled by folio order 1 .. 9 (order
- *                      4 is 64 KiB, 9 is the 2 MiB PMD size): MMM_THP_*;
- *                      index 0 is unused and must be 0.
+ * @thp_orders:         hugepages-<size>kB/enabled by folio order 2 .. 9 (order
+ *                      4 is 64 KiB, 9 is the 2 MiB PMD size): MMM_THP_*.
+ *                      Indexes 0 and 1 must be 0 (MMM_THP_NEVER): anonymous
+ *                      memory has no order-1 size (THP_ORDERS_ALL_ANON).
  * @use_huge_zero_page: transparent_hugepage/use_zero_page, 0 or 1.
  * @swap_device:        MMM_SWAP_SYNC or MMM_SWAP_ASYNC.
  * @reserved:           0.
@@ -1067,7 +1068,7 @@ int mmm_world_config_init(struct mmm_world_config *cfg);
  * Return: 0; -EINVAL if @cfg or @out is NULL, @cfg->size is too small, @arch
  * is unknown, @frames or @swap_slots is 0 or above its maximum, a THP setting,
  * @swap_device, @use_huge_zero_page or @page_cluster is out of range, or
- * @thp_orders[0] or @reserved is not 0.  Since: 0.1.
+ * @thp_orders[0], @thp_orders[1] or @reserved is not 0.  Since: 0.1.
  */
 int mmm_world_create(const struct mmm_world_config *cfg, mmm_world **out);
 

@@ -123,9 +123,9 @@ extension WorldConfig {
         guard c.page_cluster <= 31 else { throw .inval("page_cluster \(c.page_cluster) above 31") }
         let orders = [c.thp_orders.0, c.thp_orders.1, c.thp_orders.2, c.thp_orders.3, c.thp_orders.4,
                       c.thp_orders.5, c.thp_orders.6, c.thp_orders.7, c.thp_orders.8, c.thp_orders.9]
-        guard orders[0] == 0 else { throw .inval("thp_orders[0] is not 0") }
-        var settings: [THPSetting] = [.never]
-        for o in 1...9 {
+        guard orders[0] == 0, orders[1] == 0 else { throw .inval("thp_orders[0] or [1] is not 0 (no such size)") }
+        var settings: [THPSetting] = [.never, .never]
+        for o in 2...9 {
             guard let s = THPSetting(rawValue: UInt32(orders[o])) else {
                 throw .inval("thp_orders[\(o)] = \(orders[o]) is not a MMM_THP_* value")
             }

@@ -50,6 +50,7 @@ static void test_config_refused(void **state)
 	REFUSED(page_cluster, 32);
 	REFUSED(page_cluster, UINT32_MAX);
 	REFUSED(thp_orders[0], MMM_THP_NEVER + 1);
+	REFUSED(thp_orders[1], MMM_THP_ALWAYS);             /* no 8 KiB anon size */
 	REFUSED(thp_orders[4], 4);
 	REFUSED(thp_orders[9], 255);
 	REFUSED(use_huge_zero_page, 2);
@@ -82,7 +83,7 @@ static void test_config_refused(void **state)
 	c.swap_slots = 1;
 	c.page_cluster = 31;
 	c.thp_enabled = MMM_THP_NEVER;
-	for (i = 1; i <= 9; i++)
+	for (i = 2; i <= 9; i++)
 		c.thp_orders[i] = MMM_THP_INHERIT;
 	assert_int_equal(mmm_world_create(&c, &w), 0);
 	mmm_world_destroy(w);
