@@ -100,13 +100,39 @@ extension World {
     }
 
     /// `copy_pte_range()` over one page table's part of the VMA.
+    ///
+    /// Runs of PTEs mapping order-0 folios that cannot need COW for DMA go
+    /// through `copyOrder0Run`, which does for each exactly what
+    /// `copyPresentPtes`' single-PTE path (P3) does, on the two tables directly;
+    /// every other entry (swap, zero page, large folio, maybe pinned) takes the
+    /// general path below.
     mutating func copyPteRange(_ src: Int, _ dst: Int, _ start: UInt64, _ end: UInt64, _ v: VMA, _ dv: VMA) {
+        // Neither process's PMD entry for this range changes in the loop: the
+        // source's PTE table is found once, the child's once it exists (it is
+        // allocated, as before, for the first entry the child gets).
+        guard let s0 = pteSlot(src, start) else { return }
+        let srcBase = s0 - VA.index(start, level: 0)
+        var dstBase = -1
+        let pinned = processes[src].hasPinned
         var a = start
         var prealloc = false            // a failed batch forces the next PTE through the single path
         while a < end {
-            guard let s = pteSlot(src, a) else { a += VA.pageSize; continue }
+            let i = VA.index(a, level: 0)
+            let s = srcBase + i
             let pte = Pte(tables.words[s])
             if fmt.isNone(pte) { a += VA.pageSize; continue }
+            if order0Frame(pte, pinned: pinned) != nil {
+                if dstBase < 0, let ds = ensurePteSlot(dst, a) { dstBase = ds - i }
+                if dstBase >= 0 {
+                    let (count, copied) = copyOrder0Run(s, dstBase + i, Int((end - a) >> VA.pageShift),
+                                                        cowWrite: v.isCow, clearUffd: !dv.flags.contains(.uffdWp),
+                                                        pinned: pinned)
+                    processes[dst].rssAnon += Int64(copied)
+                    prealloc = false
+                    a += UInt64(count) * VA.pageSize
+                    continue
+                }
+            }
             if !fmt.isPresent(pte) {
                 copyNonpresentPte(src, dst, a, s, dv)
                 a += VA.pageSize
@@ -162,6 +188,73 @@ extension World {
         processes[dst].rssAnon += 1
         setChildPtes(dst, a, transformForChild(pte, v, dv, parentSlot: s, nr: 1), 1)
         return 1
+    }
+
+    /// The frame of a PTE `copyOrder0Run` may copy: present, normal, an order-0
+    /// folio, and not maybe pinned when the source has pinned (so the dup gate
+    /// cannot refuse it).
+    @inline(__always)
+    func order0Frame(_ pte: Pte, pinned: Bool) -> Int? {
+        guard fmt.isPresent(pte), !fmt.isSpecial(pte) else { return nil }
+        let pfn = fmt.pfn(pte)
+        guard pfn >= Frames.pfnBase, pfn - Frames.pfnBase < UInt64(frames.count) else { return nil }
+        let f = Int(pfn - Frames.pfnBase)
+        guard frames.meta[f] & 0xF == 0, !pinned || frames.ref[f] < 1024 else { return nil }
+        return f
+    }
+
+    /// From parent slot `s` and child slot `d` on, at most `maxNr` entries of
+    /// one PTE table: skips none entries and copies PTEs that `order0Frame`
+    /// accepts, stopping at the first other entry. Per copied PTE, what P3 of
+    /// `copyPresentPtes` does: +1 reference, AE cleared, +1 mapcount
+    /// (`tryDupAnonRmapPtes` on a small folio), the parent write-protected in a
+    /// COW mapping if writable, the child's PTE old and without uffd-wp unless
+    /// the child VMA is uffd-wp. Returns the entries consumed and the PTEs
+    /// copied; the caller adds the latter to the child's RSS.
+    mutating func copyOrder0Run(_ s: Int, _ d: Int, _ maxNr: Int, cowWrite: Bool, clearUffd: Bool,
+                                pinned: Bool) -> (count: Int, copied: Int) {
+        let fmt = self.fmt
+        let nFrames = UInt64(frames.count)
+        let youngMask = ~fmt.bit(of: .young)
+        let uffdMask = clearUffd ? ~fmt.bit(of: .uffdWp) : ~UInt64(0)
+        return World.order0Run(&tables.words, &frames.ref, &frames.mapcount, &frames.meta) { w, ref, mc, meta in
+            var k = 0, copied = 0
+            while k < maxNr {
+                let raw = w[s + k]
+                let pte = Pte(raw)
+                if fmt.isNone(pte) { k += 1; continue }
+                guard fmt.isPresent(pte), !fmt.isSpecial(pte) else { break }
+                let pfn = fmt.pfn(pte)
+                guard pfn >= Frames.pfnBase, pfn - Frames.pfnBase < nFrames else { break }
+                let f = Int(pfn - Frames.pfnBase)
+                guard meta[f] & 0xF == 0, !pinned || ref[f] < 1024 else { break }
+                ref[f] += 1
+                meta[f] &= ~(1 << 4)
+                mc[f] += 1
+                var child = raw
+                if cowWrite && fmt.isWrite(pte) {
+                    child = fmt.wrprotect(pte).raw
+                    w[s + k] = child
+                }
+                w[d + k] = child & youngMask & uffdMask
+                k += 1
+                copied += 1
+            }
+            return (k, copied)
+        }
+    }
+
+    @inline(__always)
+    static func order0Run<R>(_ w: inout [UInt64], _ ref: inout [Int32], _ mc: inout [Int32], _ meta: inout [UInt32],
+                             _ body: (UnsafeMutableBufferPointer<UInt64>, UnsafeMutableBufferPointer<Int32>,
+                                      UnsafeMutableBufferPointer<Int32>, UnsafeMutableBufferPointer<UInt32>) -> R) -> R {
+        w.withUnsafeMutableBufferPointer { w in
+            ref.withUnsafeMutableBufferPointer { ref in
+                mc.withUnsafeMutableBufferPointer { mc in
+                    meta.withUnsafeMutableBufferPointer { meta in body(w, ref, mc, meta) }
+                }
+            }
+        }
     }
 
     /// `__copy_present_ptes()` (§2.6): write-protects the parent's PTEs in a COW
