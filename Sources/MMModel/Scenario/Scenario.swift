@@ -1,0 +1,139 @@
+/// Scenarios: a small script language over a `World`, one operation a line,
+/// read the way a kernel selftest reads (map, write, MADV_PAGEOUT, fork with a
+/// child block, expect what procfs would show). The language is documented in
+/// docs/scenario-language.md; the observation a run prints in
+/// docs/observation-format.md. The live-kernel runner (issue 9) reads the same
+/// language and prints the same observation, so nothing here names a model-only
+/// quantity (a PFN, a swap offset) except in verbose fields.
+///
+/// Layers: `Scenario+Parse.swift` turns text into `Scenario`;
+/// `Scenario+Run.swift` runs it over a `World`; `Observation.swift` holds the
+/// records a run produces and their text and JSON forms.
+
+/// A position-tagged error of a scenario: a parse error, a line the model cannot
+/// run (unsupported operation), or an operation that failed while running.
+public struct ScenarioError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// 1-based line of the script; 0 when the error concerns no line.
+    public let line: Int
+    public let message: String
+    public init(line: Int, _ message: String) {
+        self.line = line
+        self.message = message
+    }
+    public var description: String { line > 0 ? "line \(line): \(message)" : message }
+}
+
+/// The header of a scenario: the machine and the knobs of the kernel it runs on.
+public struct ScenarioHeader: Hashable, Sendable {
+    public var arch: Arch = .x86_64
+    /// The kernel preset; only "6.18" exists for now (kept for later presets).
+    public var kernel = "6.18"
+    /// `transparent_hugepage/enabled`.
+    public var thp: THPSetting = .madvise
+    /// `hugepages-<size>kB/enabled` by folio order (index 0 and 1 unused).
+    public var thpOrders: [THPSetting] = WorldConfig().thpOrders
+    public var hugeZeroPage = true
+    public var swapDevice: SwapDeviceKind = .synchronous
+    public var pageCluster = 3
+    public var frames = 16384
+    /// Slots of the device including slot 0 (the header, never used).
+    public var swapSlots = 16385
+    public init() {}
+
+    /// The world configuration the header describes.
+    public var worldConfig: WorldConfig {
+        var c = WorldConfig()
+        c.format = PteFormat(arch: arch, config: .live618)
+        c.frames = frames
+        c.swapSlots = swapSlots
+        c.thpEnabled = thp
+        c.thpOrders = thpOrders
+        c.useHugeZeroPage = hugeZeroPage
+        c.swapDevice = swapDevice
+        c.pageCluster = pageCluster
+        return c
+    }
+}
+
+/// Pages of one mapping, by index: `A[3]`, `A[0..511]` (inclusive), `A[*]` or `A`.
+public struct PageRange: Hashable, Sendable, CustomStringConvertible {
+    public var mapping: String
+    /// First and last index, inclusive; nil for the whole mapping.
+    public var bounds: ClosedRange<Int>?
+    public init(mapping: String, bounds: ClosedRange<Int>?) {
+        self.mapping = mapping
+        self.bounds = bounds
+    }
+    public var description: String {
+        guard let b = bounds else { return mapping + "[*]" }
+        return b.count == 1 ? "\(mapping)[\(b.lowerBound)]" : "\(mapping)[\(b.lowerBound)..\(b.upperBound)]"
+    }
+}
+
+/// One condition of an `expect` line on pages.
+public enum PageCondition: Hashable, Sendable {
+    /// A named state word (`present`, `exclusive`, `writable`, …), or its negation.
+    case word(String, negated: Bool)
+    /// `kpagecount` equals the value (`count=N`).
+    case count(Int32)
+    /// The contents equal the value (`== V`).
+    case contents(UInt64)
+    /// `kept-frame [since SNAPSHOT]`: the same frame as at the snapshot (the
+    /// latest one when nil); negated with `!kept-frame`.
+    case keptFrame(since: String?, negated: Bool)
+    /// `same-frame-as PROC RANGE`: page i maps the frame (or names the swap
+    /// entry) that page i of RANGE in PROC does.
+    case sameFrameAs(process: String, range: PageRange, negated: Bool)
+    /// `shared-with PROC`: some page of PROC maps the same frame or swap entry.
+    case sharedWith(process: String, negated: Bool)
+}
+
+/// An operation of the language.
+public indirect enum ScenarioOp: Hashable, Sendable {
+    public enum Advice: String, Hashable, Sendable {
+        case hugepage, nohugepage
+    }
+    case map(name: String, pages: Int, advice: Advice?, prot: Protection, align: UInt64)
+    case access(PageRange, read: Bool, write: Bool, value: UInt64)
+    case madvise(PageRange, MadviseAdvice)
+    case mprotect(PageRange, Protection)
+    case munmap(PageRange)
+    /// A line the language has but the model cannot run yet (`free`,
+    /// `collapse`, `mremap`): the reason names what is missing.
+    case unsupported(what: String, reason: String)
+    case fork(name: String, body: [ScenarioStatement])
+    case pause
+    case resume(String)
+    case exit
+    case pin(PageRange, write: Bool)
+    case unpin(PageRange)
+    case phase(String)
+    case snapshot(String)
+    case expectFaults(process: String?, phase: String?, minor: UInt64?, major: UInt64?)
+    case expectPages(PageRange, [PageCondition])
+}
+
+/// One line of a script that does something, with its line number and text.
+public struct ScenarioStatement: Hashable, Sendable {
+    public let line: Int
+    public let text: String
+    public let op: ScenarioOp
+}
+
+/// A parsed scenario: header and the statements of the first process.
+public struct Scenario: Hashable, Sendable {
+    public var header: ScenarioHeader
+    public var body: [ScenarioStatement]
+
+    /// Parses `text` and runs it; a parse error is reported in the result
+    /// (`error`), like a failure while running. `name` labels the observation.
+    public static func run(text: String, name: String = "") -> ScenarioResult {
+        switch parse(text: text) {
+        case .success(let s): return s.run(name: name)
+        case .failure(let e):
+            var r = ScenarioResult(name: name, header: ScenarioHeader())
+            r.error = e
+            return r
+        }
+    }
+}
