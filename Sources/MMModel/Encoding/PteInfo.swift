@@ -182,7 +182,8 @@ extension PteFormat {
             offset = info.swpOffset
         case .marker:
             guard let t = swapType(of: .marker) else { throw .invalidArgument }
-            guard info.pfn == 0, info.marker.isSubset(of: .all) else { throw .invalidArgument }
+            // A marker always has a bit: mm/memory.c handle_pte_marker() WARNs on an empty one.
+            guard info.pfn == 0, !info.marker.isEmpty, info.marker.isSubset(of: .all) else { throw .invalidArgument }
             type = t
             offset = UInt64(info.marker.rawValue)
         default:
