@@ -389,3 +389,15 @@ func edge20ArmMkwriteNovma() {
     #expect(arm.mkwriteNovma(roDirty) == Pte(0x00E8_0000_1234_5F43))
     #expect(arm.mkwrite(roClean) == w)
 }
+
+@Test("§4.3 a PTE marker is never empty (mm/memory.c handle_pte_marker WARNs): encode refuses marker bits 0 and bits above PTE_MARKER_MASK")
+func edgeMarkerNeverEmpty() {
+    for f in [x86, arm] {
+        #expect(throws: MMMError.invalidArgument) { try f.encode(PteInfo(kind: .marker)) }
+        var info = PteInfo(kind: .marker)
+        info.marker = PteMarker(rawValue: 8)
+        #expect(throws: MMMError.invalidArgument) { try f.encode(info) }
+        info.marker = [.uffdWp, .guardRegion]
+        #expect((try? f.encode(info)) == f.archSwpEntry(type: 31, offset: 5))
+    }
+}
