@@ -20,6 +20,7 @@ extension World {
     /// entry of `dst` there is none; `.busy`, with nothing changed, when the gate
     /// refuses (the folio may be pinned for `src` and a page is AE).
     public mutating func dupAnonRmapPtes(src: Int32, addr: UInt64, nr: Int, dst: Int32) throws(MMMError) {
+        defer { afterOperation() }
         let p = try checkPid(src)
         let d = try checkPid(dst)
         guard p != d, nr >= 1, nr <= PageTablePool.entries, addr & (VA.pageSize - 1) == 0, addr < VA.userTop,
@@ -66,6 +67,7 @@ extension World {
     /// though `dst`'s upper page tables may have been allocated, as fork's
     /// `copy_pmd_range()` allocates them before `copy_huge_pmd()`.
     public mutating func dupAnonRmapPmd(src: Int32, addr: UInt64, dst: Int32) throws(MMMError) {
+        defer { afterOperation() }
         let p = try checkPid(src)
         let d = try checkPid(dst)
         guard p != d, addr & (VA.pmdSize - 1) == 0, addr < VA.userTop,

@@ -16,12 +16,14 @@ extension World {
     /// outside every VMA or a VMA without read access (SIGSEGV: nothing counted,
     /// state unchanged), `.noMemory` when a fault cannot allocate.
     public mutating func read(_ pid: Int32, _ addr: UInt64) throws(MMMError) -> UInt64 {
+        defer { afterOperation() }
         let p = try checkPid(pid)
         return try accessPage(p, addr & ~(VA.pageSize - 1), write: false, value: 0)
     }
 
     /// Writes `value` as the token of the page containing `addr`.
     public mutating func write(_ pid: Int32, _ addr: UInt64, _ value: UInt64) throws(MMMError) {
+        defer { afterOperation() }
         let p = try checkPid(pid)
         _ = try accessPage(p, addr & ~(VA.pageSize - 1), write: true, value: value)
     }
@@ -31,6 +33,7 @@ extension World {
     /// fails; the pages before it stay done, like a process killed at that access.
     public mutating func access(_ pid: Int32, _ addr: UInt64, _ len: UInt64, read doRead: Bool, write doWrite: Bool,
                                 value: UInt64 = 0) throws(MMMError) {
+        defer { afterOperation() }
         let p = try checkPid(pid)
         guard len > 0, addr < VA.userTop, len <= VA.userTop - addr else { throw .invalidArgument }
         var a = addr & ~(VA.pageSize - 1)

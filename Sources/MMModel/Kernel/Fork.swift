@@ -217,7 +217,12 @@ extension World {
         let nFrames = UInt64(frames.count)
         let youngMask = ~fmt.bit(of: .young)
         let uffdMask = clearUffd ? ~fmt.bit(of: .uffdWp) : ~UInt64(0)
-        return World.order0Run(&tables.words, &frames.ref, &frames.mapcount, &frames.meta) { w, ref, mc, meta in
+        // The run writes through pointers: note the entries it may write for the
+        // incremental checker (the frames they name are checked with them).
+        tables.words.note(s..<(s + maxNr))
+        tables.words.note(d..<(d + maxNr))
+        return World.order0Run(&tables.words.untracked, &frames.ref.untracked, &frames.mapcount.untracked,
+                               &frames.meta.untracked) { w, ref, mc, meta in
             var k = 0, copied = 0
             while k < maxNr {
                 let raw = w[s + k]

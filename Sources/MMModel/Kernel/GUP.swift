@@ -17,6 +17,7 @@ extension World {
     /// the zero page), then pinned: +1024 references on a small folio, +1
     /// reference and +1 pincount on a large one. Returns the pin id.
     public mutating func pin(_ pid: Int32, _ addr: UInt64, _ len: UInt64, write: Bool) throws(MMMError) -> Int32 {
+        defer { afterOperation() }
         let p = try checkPid(pid)
         let (start, end) = try checkRange(addr, len)
         var a = start
@@ -51,6 +52,7 @@ extension World {
 
     /// Releases a pin (`unpin_user_pages`).
     public mutating func unpin(_ id: Int32) throws(MMMError) {
+        defer { afterOperation() }
         guard let pin = pins[id] else { throw .invalidArgument }
         pins[id] = nil
         for f in pin.frames {
@@ -114,6 +116,7 @@ extension World {
     /// MADV_POPULATE_READ / MADV_POPULATE_WRITE: fault the range in through GUP
     /// (no unshare), faults charged to `pid`.
     public mutating func populate(_ pid: Int32, _ addr: UInt64, _ len: UInt64, write: Bool) throws(MMMError) {
+        defer { afterOperation() }
         let p = try checkPid(pid)
         let (start, end) = try checkRange(addr, len)
         var a = start

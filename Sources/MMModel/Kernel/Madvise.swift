@@ -11,6 +11,7 @@ extension World {
     /// part of the range is unmapped (ENOMEM in the kernel; reported as a
     /// SIGSEGV-like result here, nothing changed).
     public mutating func madvise(_ pid: Int32, _ addr: UInt64, _ len: UInt64, _ advice: MadviseAdvice) throws(MMMError) {
+        defer { afterOperation() }
         let p = try checkPid(pid)
         let (start, end) = try checkRange(addr, len)
         var a = start

@@ -11,6 +11,7 @@ extension World {
     /// least 2 MiB, as the kernel's THP alignment of anonymous mappings, else 4 KiB).
     public mutating func mmap(_ pid: Int32, length len: UInt64, hint: UInt64 = 0, align: UInt64 = 0,
                               read: Bool = true, write: Bool = true) throws(MMMError) -> UInt64 {
+        defer { afterOperation() }
         let p = try checkPid(pid)
         guard len > 0, len <= VA.userTop else { throw .invalidArgument }
         let size = (len + VA.pageSize - 1) & ~(VA.pageSize - 1)
@@ -73,6 +74,7 @@ extension World {
 
     /// Unmaps [addr, addr + len): zaps the pages and removes the VMAs.
     public mutating func munmap(_ pid: Int32, _ addr: UInt64, _ len: UInt64) throws(MMMError) {
+        defer { afterOperation() }
         let p = try checkPid(pid)
         let (start, end) = try checkRange(addr, len)
         splitVmas(p, start, end)

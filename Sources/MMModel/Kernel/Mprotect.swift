@@ -7,6 +7,7 @@ public enum Protection: UInt32, Sendable {
 
 extension World {
     public mutating func mprotect(_ pid: Int32, _ addr: UInt64, _ len: UInt64, _ prot: Protection) throws(MMMError) {
+        defer { afterOperation() }
         let p = try checkPid(pid)
         let (start, end) = try checkRange(addr, len)
         var a = start

@@ -10,6 +10,7 @@ extension World {
     /// free slots than the range's pages that would need one.
     @discardableResult
     public mutating func pageout(_ pid: Int32, _ addr: UInt64, _ len: UInt64) throws(MMMError) -> Int {
+        defer { afterOperation() }
         let p = try checkPid(pid)
         let (start, end) = try checkRange(addr, len)
         guard processes[p].vmaIndex(start) != nil else { throw .fault }
@@ -144,35 +145,32 @@ extension World {
         return n
     }
 
-    /// `try_to_unmap()` over the anon rmap: every process mapping the folio at
-    /// its linear index gets swap PTEs (§4.2 U3-U10). A PMD mapping is split
-    /// first (U2). Fails, restoring what it unmapped nothing of, when a page is
-    /// AE and the folio may be pinned (U9).
+    /// `try_to_unmap()` over the anon rmap (`rmapNext`): every entry mapping
+    /// the folio becomes a swap PTE (§4.2 U3-U10); a PMD mapping is split
+    /// first and the walk goes on through its PTEs (U2). Fails, leaving the
+    /// pages already unmapped as swap PTEs, when a page is AE and the folio may
+    /// be pinned (U9). Returns whether the folio is left unmapped.
     mutating func tryToUnmap(_ head: Int32) -> Bool {
-        let n = frames.nr(head)
-        let base = frames.index(head) << VA.pageShift
         guard let slot = frames.swapCacheSlot[head] else { return false }
-        for p in processes.indices where !processes[p].exited {
-            for i in 0..<n {
-                let a = base + UInt64(i) * VA.pageSize
-                guard processes[p].vmaIndex(a) != nil else { continue }
-                if fmt.pmdIsLeaf(pmdValue(p, a)) { splitHugePmd(p, a) }
-                guard let s = pteSlot(p, a), normalFrame(Pte(tables.words[s])) == Int32(Int(head) + i) else { continue }
-                let pte = Pte(tables.words[s])
-                let page = Int32(Int(head) + i)
-                let exclusive = frames.ae(page)
-                if exclusive && !tryShareAnonRmap(head, page) { return false }
-                var swp = fmt.archSwpEntry(type: 0, offset: UInt64(Int(slot) + i))
-                if exclusive { swp = fmt.swpSet(swp, .exclusive) }
-                if fmt.isSoftDirty(pte) { swp = fmt.swpSet(swp, .softDirty) }
-                if fmt.isUffdWp(pte) { swp = fmt.swpSet(swp, .uffdWp) }
-                tables.words[s] = swp.raw
-                swap.count[Int(slot) + i] += 1
-                removeRmapPtes(head, page, 1, p)
-                processes[p].rssAnon -= 1
-                processes[p].rssSwap += 1
-                frames.ref[Int(head)] -= 1
-            }
+        var c = rmapCursor(folio: head)
+        while let m = rmapNext(&c) {
+            if m.isPmd { splitHugePmd(m.process, m.address); continue }
+            let p = m.process
+            let pte = Pte(m.entry)
+            let page = m.page
+            let i = Int(page - head)
+            let exclusive = frames.ae(page)
+            if exclusive && !tryShareAnonRmap(head, page) { return false }
+            var swp = fmt.archSwpEntry(type: 0, offset: UInt64(Int(slot) + i))
+            if exclusive { swp = fmt.swpSet(swp, .exclusive) }
+            if fmt.isSoftDirty(pte) { swp = fmt.swpSet(swp, .softDirty) }
+            if fmt.isUffdWp(pte) { swp = fmt.swpSet(swp, .uffdWp) }
+            tables.words[m.slot] = swp.raw
+            swap.count[Int(slot) + i] += 1
+            removeRmapPtes(head, page, 1, p)
+            processes[p].rssAnon -= 1
+            processes[p].rssSwap += 1
+            frames.ref[Int(head)] -= 1
         }
         return folioMapcount(head) == 0
     }

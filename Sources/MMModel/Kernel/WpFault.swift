@@ -130,7 +130,7 @@ extension World {
         let pmd = tables.words[ps]
         guard fmt.pmdIsLeaf(pmd) else { return }
         let pte = fmt.pteOfPmd(pmd)
-        let t = tables.allocate()
+        let t = tables.allocate(p, level: 0, base: addr & ~(VA.pmdSize - 1))
         processes[p].counters.pageTablesAllocated += 1
         let base = Int(t) * PageTablePool.entries
         let pfn = fmt.pfn(pte)

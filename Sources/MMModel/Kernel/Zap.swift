@@ -65,6 +65,7 @@ extension World {
     /// Ends process `pid`: its pins are released, every mapping and swap entry
     /// dropped and its page tables freed. Its counters stay readable.
     public mutating func exit(_ pid: Int32) throws(MMMError) {
+        defer { afterOperation() }
         let p = try checkPid(pid)
         for id in pinIds(of: pid) { try unpin(id) }        // the pinner's teardown releases them
         for v in processes[p].vmas { zapRange(p, v.start, v.end) }

@@ -45,12 +45,12 @@ public struct Frames: Sendable {
 
     public private(set) var count: Int
     var token: [UInt64]
-    var ref: [Int32]
-    var mapcount: [Int32]
+    var ref: TrackedArray<Int32>
+    var mapcount: TrackedArray<Int32>
     /// bits 0-3 folio order, 4 AE, 5 allocated, 6 free-block head, 8-15 folio
     /// flags (head), 16-19 high bits of the linear page index (head), 20-23
     /// order of a free block (free heads).
-    var meta: [UInt32]
+    var meta: TrackedArray<UInt32>
     var indexLow: [UInt32]
     var large: [Int32: LargeFolioState] = [:]
     /// Folio head → first swap slot, for folios in the swap cache.
@@ -59,13 +59,16 @@ public struct Frames: Sendable {
     /// only while its frame is still a free head of that order).
     var freeLists: [[Int32]]
     public private(set) var freeFrames: Int
+    /// Folios freed since the last drain, while tracking: (head, pages, index),
+    /// so the incremental checker can look for entries still mapping them.
+    var freedSinceDrain: [(head: Int32, nr: Int32, index: UInt64)] = []
 
     init(count: Int) {
         self.count = count
         token = Array(repeating: 0, count: count)
-        ref = Array(repeating: 0, count: count)
-        mapcount = Array(repeating: 0, count: count)
-        meta = Array(repeating: 0, count: count)
+        ref = TrackedArray(repeating: 0, count: count)
+        mapcount = TrackedArray(repeating: 0, count: count)
+        meta = TrackedArray(repeating: 0, count: count)
         indexLow = Array(repeating: 0, count: count)
         freeLists = Array(repeating: [], count: WorldConfig.pmdOrder + 1)
         freeFrames = 0
@@ -175,6 +178,7 @@ public struct Frames: Sendable {
     /// Returns a folio's frames to the allocator, coalescing buddies.
     mutating func free(_ head: Int32) {
         let order = self.order(head)
+        if meta.tracking { freedSinceDrain.append((head, Int32(1 << order), index(head))) }
         large[head] = nil
         swapCacheSlot[head] = nil
         for i in 0..<(1 << order) { meta[Int(head) + i] = 0 }
@@ -189,6 +193,21 @@ public struct Frames: Sendable {
             o += 1
         }
         pushFree(f, order: o)
+    }
+
+    /// Starts or stops recording which frames change (`World.checkTouched`).
+    mutating func setTracking(_ on: Bool) {
+        ref.setTracking(on)
+        mapcount.setTracking(on)
+        meta.setTracking(on)
+        freedSinceDrain = []
+    }
+
+    mutating func drain() {
+        ref.drain()
+        mapcount.drain()
+        meta.drain()
+        freedSinceDrain.removeAll(keepingCapacity: true)
     }
 
     /// Turns a large folio into order-0 folios (`split_folio`), distributing its

@@ -5,29 +5,54 @@
 /// descriptor bits (x86-64 `_PAGE_TABLE`, arm64 table descriptor 0b11).
 public struct PageTablePool: Sendable {
     public static let entries = 512
-    var words: [UInt64] = []
+    var words = TrackedArray<UInt64>()
+    /// Per table: the process, level and first address it maps, recorded when
+    /// it is allocated, so a written entry can be traced to (pid, address).
+    var owners: [TableOwner] = []
     var freeTables: [Int32] = []
     public private(set) var liveTables = 0
     /// Tables ever allocated (a counter users read; never decremented).
     public private(set) var allocatedTotal = 0
+    /// Whether a table was released since the last `drain` (the incremental
+    /// checker then recounts RSS instead of trusting entry deltas).
+    var releasedSinceDrain = false
 
-    mutating func allocate() -> Int32 {
+    /// Allocates a zeroed table for process index `p` at `level` (0 = PTE
+    /// table … 3 = PGD) covering addresses from `base`.
+    mutating func allocate(_ p: Int, level: Int, base: UInt64) -> Int32 {
         liveTables += 1
         allocatedTotal += 1
+        let owner = TableOwner(process: Int32(p), level: Int8(level), live: true, base: base)
         if let t = freeTables.popLast() {
-            let base = Int(t) * PageTablePool.entries
-            for i in base..<(base + PageTablePool.entries) { words[i] = 0 }
+            let start = Int(t) * PageTablePool.entries
+            for i in start..<(start + PageTablePool.entries) where words[i] != 0 { words[i] = 0 }
+            owners[Int(t)] = owner
             return t
         }
         let t = Int32(words.count / PageTablePool.entries)
         words.append(contentsOf: repeatElement(0, count: PageTablePool.entries))
+        owners.append(owner)
         return t
     }
 
     mutating func release(_ t: Int32) {
         liveTables -= 1
         freeTables.append(t)
+        owners[Int(t)].live = false
+        releasedSinceDrain = true
     }
+}
+
+/// Who a page table belongs to: process index, level and the first address
+/// its entries map.
+struct TableOwner: Sendable {
+    var process: Int32
+    var level: Int8
+    var live: Bool
+    var base: UInt64
+
+    /// The address entry `i` of the table maps.
+    func address(_ i: Int) -> UInt64 { base + (UInt64(i) << (12 + 9 * UInt64(level))) }
 }
 
 /// Virtual address helpers: 4 levels of 9 bits over 4 KiB pages.

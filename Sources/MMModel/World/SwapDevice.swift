@@ -4,9 +4,12 @@ public struct SwapDevice: Sendable {
     public let kind: SwapDeviceKind
     public let slots: Int
     /// `swcount(e)`: swap PTEs naming the slot.
-    var count: [UInt32]
+    var count: TrackedArray<UInt32>
     /// Head frame of the swap-cache folio owning the slot, or -1 (`SWAP_HAS_CACHE`).
-    var cache: [Int32]
+    var cache: TrackedArray<Int32>
+    /// The linear page index the slot's page had when it entered the swap
+    /// cache: where the swap PTEs naming it are (the swap side of the rmap).
+    var index: [UInt64]
     /// Whether the slot is allocated (from swap-out until count and cache both drop).
     var used: [Bool]
     /// The contents written by swap-out (tokens; 0 = zero-filled, the zero map).
@@ -17,8 +20,9 @@ public struct SwapDevice: Sendable {
     init(kind: SwapDeviceKind, slots: Int) {
         self.kind = kind
         self.slots = max(slots, 1)
-        count = Array(repeating: 0, count: self.slots)
-        cache = Array(repeating: -1, count: self.slots)
+        count = TrackedArray(repeating: 0, count: self.slots)
+        cache = TrackedArray(repeating: -1, count: self.slots)
+        index = Array(repeating: 0, count: self.slots)
         used = Array(repeating: false, count: self.slots)
         data = Array(repeating: 0, count: self.slots)
         freeSlots = self.slots - 1
@@ -58,6 +62,16 @@ public struct SwapDevice: Sendable {
         used[s] = false
         data[s] = 0
         freeSlots += 1
+    }
+
+    mutating func setTracking(_ on: Bool) {
+        count.setTracking(on)
+        cache.setTracking(on)
+    }
+
+    mutating func drain() {
+        count.drain()
+        cache.drain()
     }
 
     public func swapCount(_ s: Int) -> UInt32 { s > 0 && s < slots ? count[s] : 0 }

@@ -101,7 +101,7 @@ extension World {
 
     /// Bytes of model state: frames, swap device, page tables, processes.
     public var stateBytes: Int {
-        frames.count * 24 + swap.slots * 17 + tables.words.count * 8
+        frames.count * 24 + swap.slots * 25 + tables.words.count * 8
             + processes.reduce(0) { $0 + $1.vmas.count * MemoryLayout<VMA>.stride + MemoryLayout<Process>.stride }
             + frames.large.count * (MemoryLayout<LargeFolioState>.stride + 8)
     }

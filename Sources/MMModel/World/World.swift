@@ -19,6 +19,16 @@ public struct World: Sendable {
     var nextPinId: Int32 = 1
     /// References the huge zero folio holds from PMD mappings (never freed).
     public internal(set) var hugeZeroMappings = 0
+    /// Run the incremental checker (`checkTouched`) at the end of every public
+    /// operation and append what it finds to `violations`; the operation itself
+    /// never fails for it. Off by default (`WorldConfig.checkAfterEachOperation`).
+    public var checkAfterEachOperation = false {
+        didSet { if checkAfterEachOperation { tracksTouched = true } }
+    }
+    /// What check-after-each-operation found, in order.
+    public internal(set) var violations: [Violation] = []
+    /// The counters as the last incremental check left them (Check/).
+    var checkBaseline = CheckBaseline()
 
     public init(_ config: WorldConfig) throws(MMMError) {
         guard config.frames >= 1, config.frames <= 1 << 26, config.swapSlots >= 1, config.swapSlots <= 1 << 26,
@@ -29,14 +39,19 @@ public struct World: Sendable {
         frames = Frames(count: config.frames)
         swap = SwapDevice(kind: config.swapDevice, slots: config.swapSlots)
         tables = PageTablePool()
+        if config.checkAfterEachOperation {
+            checkAfterEachOperation = true
+            tracksTouched = true
+        }
     }
 
     // MARK: Processes
 
     /// Creates a process with an empty address space; returns its pid.
     public mutating func createProcess() -> Int32 {
+        defer { afterOperation() }
         let pid = Int32(processes.count + 1)
-        let pgd = tables.allocate()
+        let pgd = tables.allocate(processes.count, level: 3, base: 0)
         var p = Process(pid: pid, mmId: nextMmId, pgd: pgd)
         p.counters.pageTablesAllocated = 1
         nextMmId += 1
@@ -84,7 +99,7 @@ public struct World: Sendable {
             let slot = Int(table) * PageTablePool.entries + VA.index(addr, level: level)
             let e = tables.words[slot]
             if e == 0 {
-                let t = tables.allocate()
+                let t = tables.allocate(p, level: level - 1, base: addr & ~((UInt64(1) << (12 + 9 * UInt64(level))) - 1))
                 processes[p].counters.pageTablesAllocated += 1
                 tables.words[slot] = fmt.tableEntry(t)
                 table = t
@@ -101,7 +116,7 @@ public struct World: Sendable {
         let ps = ensurePmdSlot(p, addr)
         let e = tables.words[ps]
         if e == 0 {
-            let t = tables.allocate()
+            let t = tables.allocate(p, level: 0, base: addr & ~(VA.pmdSize - 1))
             processes[p].counters.pageTablesAllocated += 1
             tables.words[ps] = fmt.tableEntry(t)
             return Int(t) * PageTablePool.entries + VA.index(addr, level: 0)
@@ -294,7 +309,10 @@ public struct World: Sendable {
     /// Adds a folio to the swap cache at slots [slot, slot + nr): +nr references.
     mutating func addToSwapCache(_ head: Int32, slot: Int) {
         let n = frames.nr(head)
-        for i in 0..<n { swap.cache[slot + i] = head }
+        for i in 0..<n {
+            swap.cache[slot + i] = head
+            swap.index[slot + i] = frames.index(head) + UInt64(i)
+        }
         frames.swapCacheSlot[head] = Int32(slot)
         frames.insertFlags(head, [.swapCache, .dirty])
         frames.ref[Int(head)] += Int32(n)

@@ -36,6 +36,9 @@ public struct WorldConfig: Sendable {
     public var swapDevice: SwapDeviceKind = .synchronous
     /// `vm.page-cluster`.
     public var pageCluster: Int = 3
+    /// Run the incremental checker after every public operation
+    /// (`World.checkAfterEachOperation`); for tests, off by default.
+    public var checkAfterEachOperation: Bool = false
 
     public init() {}
 

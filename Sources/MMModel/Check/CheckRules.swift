@@ -1,0 +1,300 @@
+/// The checker's rules, one function per thing checked: an entry, a folio, a
+/// swap slot. Both the full audit (`check`) and the incremental one
+/// (`checkTouched`) call them, so the two modes cannot disagree on a rule;
+/// they differ only in how the mappings are counted (a scan of every page
+/// table, or rmap walks over what changed). Every function here reads the
+/// world and never changes it. Spec: semantics §8, encoding §1-§4.
+
+/// What one entry maps, for counting: only mappings and swap PTEs at their
+/// linear address inside a VMA count, as those are what the rmap finds.
+enum EntryTarget {
+    case nothing
+    case page(Int32)
+    case pmd(Int32)
+    case slot(Int, exclusive: Bool)
+    case hugeZero
+}
+
+/// Mappings of one folio: per-page PTE mappings, PMD mappings, and per-MM
+/// mapping counts (large folios only).
+struct FolioMappings {
+    var ptes: [Int32]
+    var offset: Int
+    var pmds: Int32
+    var mms: [Int32: Int32]
+}
+
+/// Pins by frame and pin weight by folio head (R-PIN-1), from the pin table.
+struct PinIndex {
+    var pages: [Int32: Int32] = [:]
+    var weight: [Int32: Int32] = [:]
+    var largePins: [Int32: Int32] = [:]
+}
+
+extension World {
+    /// `vma_soft_dirty_enabled()`.
+    func softDirtyEnabled(_ v: VMA) -> Bool { fmt.config.contains(.softDirty) && !v.flags.contains(.softDirty) }
+
+    func pinIndex() -> PinIndex {
+        var ix = PinIndex()
+        for (_, pin) in pins {
+            for f in pin.frames where frames.isAllocated(f) {
+                let h = frames.head(f)
+                ix.pages[f, default: 0] += 1
+                if frames.order(h) > 0 {
+                    ix.weight[h, default: 0] += 1
+                    ix.largePins[h, default: 0] += 1
+                } else {
+                    ix.weight[h, default: 0] += 1024
+                }
+            }
+        }
+        return ix
+    }
+
+    /// What an entry value adds to MM_ANONPAGES / MM_SWAPENTS and to the huge
+    /// zero page's mappings: a present PTE of a normal page 1, a PMD leaf of a
+    /// folio 512, a genuine swap PTE 1 (INV-17); the zero pages nothing.
+    func rssContribution(_ v: UInt64, pmd: Bool) -> (anon: Int64, swap: Int64, hugeZero: Int) {
+        if v == 0 { return (0, 0, 0) }
+        if pmd {
+            guard fmt.pmdIsLeaf(v) else { return (0, 0, 0) }
+            let pfn = fmt.pfn(fmt.pteOfPmd(v))
+            if isZeroPfn(pfn) { return (0, 0, pfn == Frames.hugeZeroPfn ? 1 : 0) }
+            return (512, 0, 0)
+        }
+        let pte = Pte(v)
+        switch fmt.kind(of: pte) {
+        case .present: return fmt.isSpecial(pte) || isZeroPfn(fmt.pfn(pte)) ? (0, 0, 0) : (1, 0, 0)
+        case .swap: return (0, 1, 0)
+        default: return (0, 0, 0)
+        }
+    }
+
+    // MARK: Entries
+
+    /// Checks one non-none leaf entry of process index `p` at `a` (a PMD's
+    /// 2 MiB-aligned address when `pmd`) and says what it maps.
+    func checkEntry(_ p: Int, _ a: UInt64, _ raw: UInt64, pmd isPmd: Bool, _ out: inout [Violation]) -> EntryTarget {
+        let pid = processes[p].pid
+        func report(_ rule: CheckRule, _ msg: String, pfn: UInt64? = nil, slot: Int? = nil, _ values: [ViolationValue] = []) {
+            var v = Violation(rule, msg)
+            v.pid = pid; v.address = a; v.entry = raw; v.pfn = pfn; v.slot = slot; v.values = values
+            out.append(v)
+        }
+        guard let vi = processes[p].vmaIndex(a) else {
+            report(.ptNoVma, isPmd ? "PMD entry outside every VMA" : "PTE outside every VMA")
+            return .nothing
+        }
+        let vma = processes[p].vmas[vi]
+        let pte = isPmd ? fmt.pteOfPmd(raw) : Pte(raw)
+        switch fmt.kind(of: pte) {
+        case .none:
+            report(.encStray, "none entry with bits set")
+            return .nothing
+        case .present:
+            return checkPresent(p, a, raw, pte, vma, isPmd, report)
+        case .swap:
+            if isPmd { report(.encKind, "swap entry in a PMD"); return .nothing }
+            if fmt.archSwpType(pte) != 0 {
+                report(.encKind, "swap entry of a device the model does not have", [.init("type", Int64(fmt.archSwpType(pte)))])
+                return .nothing
+            }
+            let stray = fmt.decode(pte).stray
+            if stray != 0 { report(.encStray, "swap entry with stray bits", [.init("stray", Int64(bitPattern: stray))]) }
+            let slot = Int(fmt.archSwpOffset(pte))
+            guard slot > 0, slot < swap.slots, swap.used[slot] else {
+                report(.ptFreeSlot, "swap entry names a free slot", slot: slot)
+                return .nothing
+            }
+            if fmt.swpTest(pte, .uffdWp) && !vma.flags.contains(.uffdWp) {
+                report(.inv15, "swap uffd-wp bit outside a VM_UFFD_WP VMA", slot: slot)
+            }
+            if swap.index[slot] << VA.pageShift != a {
+                report(.rmapAddr, "swap entry away from its slot's address", slot: slot,
+                       [.init("expected", Int64(bitPattern: swap.index[slot] << VA.pageShift))])
+                return .nothing
+            }
+            return .slot(slot, exclusive: fmt.swpTest(pte, .exclusive))
+        default:
+            report(.encKind, "entry of a kind the model never creates (\(fmt.kind(of: pte)))")
+            return .nothing
+        }
+    }
+
+    private func checkPresent(_ p: Int, _ a: UInt64, _ raw: UInt64, _ pte: Pte, _ vma: VMA, _ isPmd: Bool,
+                              _ report: (CheckRule, String, UInt64?, Int?, [ViolationValue]) -> Void) -> EntryTarget {
+        let attrs = fmt.decode(pte).attrs
+        let want = fmt.decode(baseProt(vma.flags)).attrs
+        if attrs != want {
+            report(.encStray, "attributes differ from the VMA's protection", nil, nil,
+                   [.init("attrs", Int64(bitPattern: attrs)), .init("expected", Int64(bitPattern: want))])
+        }
+        let pfn = fmt.pfn(pte)
+        let write = fmt.isWrite(pte)
+        if isZeroPfn(pfn) {
+            if isPmd {
+                if pfn != Frames.hugeZeroPfn { report(.inv12, "PMD maps a zero page other than the huge zero page", pfn, nil, []) }
+            } else if pfn != Frames.zeroPfn {
+                report(.inv12, "PTE maps the huge zero page", pfn, nil, [])
+            }
+            if !fmt.isSpecial(pte) { report(.inv12, "zero-page entry without the special bit", pfn, nil, []) }
+            if write { report(.inv12, "writable zero-page entry", pfn, nil, []) }
+            return isPmd && pfn == Frames.hugeZeroPfn ? .hugeZero : .nothing
+        }
+        if fmt.isSpecial(pte) { report(.encKind, "special entry of a normal frame", pfn, nil, []); return .nothing }
+        guard let f = frames.frame(ofPfn: pfn) else { report(.ptFreeFrame, "entry maps a PFN outside memory", pfn, nil, []); return .nothing }
+        guard frames.isAllocated(f) else { report(.ptFreeFrame, "entry maps a free frame", pfn, nil, []); return .nothing }
+        let head = frames.head(f)
+        if isPmd && (head != f || frames.order(head) != WorldConfig.pmdOrder) {
+            report(.folioGeometry, "PMD maps a frame that is not the head of a PMD-order folio", pfn, nil,
+                   [.init("order", Int64(frames.order(head)))])
+            return .nothing
+        }
+        let linear = (frames.index(head) + UInt64(f - head)) << VA.pageShift
+        if linear != a {
+            if !isPmd, mappedFrame(p, linear) == f {
+                report(.inv22, "anon page mapped twice in one MM", pfn, nil, [.init("at", Int64(bitPattern: linear))])
+            } else {
+                report(.rmapAddr, "page mapped away from its linear address", pfn, nil,
+                       [.init("expected", Int64(bitPattern: linear))])
+            }
+            return .nothing
+        }
+        let fl = frames.flags(head)
+        if write {
+            if !vma.flags.contains(.write) {
+                report(.inv2, "writable entry in a VMA without VM_WRITE", pfn, nil, [])
+            } else if fl.contains(.ksm) {
+                report(.inv13, "KSM page mapped writable", pfn, nil, [])
+            } else if fl.contains(.anon) {
+                let mc = isPmd ? folioMapcount(head) : pageMapcount(f)
+                if mc > 1 {
+                    report(.inv14, "page mapped writable while mapped elsewhere too", pfn, nil, [.init("mapcount", Int64(mc))])
+                } else if !frames.ae(isPmd ? head : f) {
+                    report(.inv2, "writable entry maps a page that is not AnonExclusive", pfn, nil, [])
+                }
+            }
+            if fmt.isUffdWp(pte) { report(.inv15, "uffd-wp entry is writable", pfn, nil, []) }
+            if softDirtyEnabled(vma) && !fmt.isSoftDirty(pte) {
+                report(.inv16, "writable entry not soft-dirty while tracking is on", pfn, nil, [])
+            }
+        }
+        if fmt.isUffdWp(pte) && !vma.flags.contains(.uffdWp) {
+            report(.inv15, "uffd-wp bit outside a VM_UFFD_WP VMA", pfn, nil, [])
+        }
+        return isPmd ? .pmd(head) : .page(f)
+    }
+
+    // MARK: Folios
+
+    /// Checks the allocated folio headed by `h` against its mappings.
+    func checkFolio(_ h: Int32, _ m: FolioMappings, _ pins: PinIndex, _ out: inout [Violation]) {
+        func report(_ rule: CheckRule, _ msg: String, page: Int = 0, _ values: [ViolationValue] = []) {
+            var v = Violation(rule, msg)
+            v.pfn = frames.pfn(h) + UInt64(page)
+            v.values = values
+            out.append(v)
+        }
+        let n = frames.nr(h)
+        let fl = frames.flags(h)
+        let sc = fl.contains(.swapCache)
+        var sum: Int32 = 0
+        for i in 0..<n {
+            let pg = Int32(Int(h) + i)
+            let ptes = m.ptes[m.offset + i]
+            if frames.mapcount[Int(pg)] != ptes {
+                report(.inv6, "page mapcount differs from its PTE mappings", page: i,
+                       [.init("mapcount", Int64(frames.mapcount[Int(pg)])), .init("rmap", Int64(ptes))])
+            }
+            sum += ptes
+            let mappings = ptes + m.pmds
+            if frames.ae(pg) {
+                if mappings > 1 { report(.inv3, "AnonExclusive page with several mappings", page: i, [.init("mappings", Int64(mappings))]) }
+                if !fl.contains(.anon) || fl.contains(.ksm) { report(.inv4, "AnonExclusive on a page that is not plain anon", page: i) }
+                if sc, let cs = frames.swapCacheSlot[h], Int(cs) + i < swap.slots, swap.count[Int(cs) + i] > 0 {
+                    report(.inv8, "AnonExclusive swap-cache page while swap PTEs name its slot", page: i,
+                           [.init("swcount", Int64(swap.count[Int(cs) + i]))])
+                }
+            }
+            if pins.pages[pg] != nil && mappings > 0 && fl.contains(.anon) {
+                let ae = ptes == 0 ? frames.ae(h) : frames.ae(pg)       // a PMD mapping: the head speaks
+                if !ae { report(.inv19, "pinned page mapped but not AnonExclusive", page: i) }
+            }
+        }
+        if n > 1 {
+            let l = frames.large[h] ?? LargeFolioState()
+            if l.emap != m.pmds { report(.inv6, "entire mapcount differs from PMD mappings", [.init("emap", Int64(l.emap)), .init("rmap", Int64(m.pmds))]) }
+            if l.lmap != sum + m.pmds {
+                report(.inv6, "large mapcount differs from mappings", [.init("lmap", Int64(l.lmap)), .init("rmap", Int64(sum + m.pmds))])
+            }
+            let pinned = pins.largePins[h] ?? 0
+            if l.pincount != pinned { report(.pinCount, "pincount differs from the pins on its pages", [.init("pincount", Int64(l.pincount)), .init("pins", Int64(pinned))]) }
+            for (id, cnt) in [(l.id0, l.cnt0), (l.id1, l.cnt1)] {
+                if id == 0 && cnt != 0 { report(.inv7, "empty MM slot with a count", [.init("count", Int64(cnt))]) }
+                if id != 0 && m.mms[id] ?? 0 != cnt {
+                    report(.inv7, "MM slot count differs from the MM's mappings",
+                           [.init("mm", Int64(id)), .init("count", Int64(cnt)), .init("rmap", Int64(m.mms[id] ?? 0))])
+                }
+            }
+            if l.cnt0 + l.cnt1 > l.lmap { report(.inv7, "MM slot counts exceed the large mapcount") }
+            if m.mms.count > 1 && !l.shared { report(.inv7, "mapped by several MMs but not marked shared", [.init("mms", Int64(m.mms.count))]) }
+            if !l.shared && l.lmap >= 1 && l.cnt0 != l.lmap && l.cnt1 != l.lmap { report(.inv7, "not shared, but no MM slot holds every mapping") }
+            if frames.index(h) % UInt64(n) != 0 { report(.folioGeometry, "large folio's index not aligned to its size", [.init("index", Int64(frames.index(h)))]) }
+            if fl.contains(.ksm) { report(.inv13, "large KSM folio", [.init("order", Int64(frames.order(h)))]) }
+        }
+        let ref = frames.ref[Int(h)]
+        let expect = sum + m.pmds + (sc ? Int32(n) : 0) + (pins.weight[h] ?? 0)
+        if ref <= 0 {
+            report(.inv1, "allocated folio without references", [.init("refcount", Int64(ref))])
+        } else if ref != expect {
+            report(.inv1, "refcount differs from mappings + swap cache + pins", [.init("refcount", Int64(ref)), .init("expected", Int64(expect))])
+        }
+        if sc {
+            if !fl.contains(.anon) || !fl.contains(.swapBacked) { report(.inv11, "swap-cache folio not anonymous and swap-backed") }
+            if let cs = frames.swapCacheSlot[h] {
+                for i in 0..<n where Int(cs) + i >= swap.slots || swap.cache[Int(cs) + i] != h {
+                    var v = Violation(.inv10, "swap-cache folio's slot does not name it")
+                    v.pfn = frames.pfn(h); v.slot = Int(cs) + i
+                    out.append(v)
+                }
+            } else {
+                report(.inv10, "swap-cache flag without slots")
+            }
+        } else if frames.swapCacheSlot[h] != nil {
+            report(.inv10, "swap slots recorded for a folio not in the swap cache")
+        }
+    }
+
+    // MARK: Swap slots
+
+    /// Checks slot `s` given the swap PTEs naming it (and how many carry SX).
+    func checkSlot(_ s: Int, refs: UInt32, exclusive: UInt32, _ out: inout [Violation]) {
+        func report(_ rule: CheckRule, _ msg: String, _ values: [ViolationValue] = []) {
+            var v = Violation(rule, msg)
+            v.slot = s
+            v.values = values
+            out.append(v)
+        }
+        let cnt = swap.count[s], c = swap.cache[s]
+        guard swap.used[s] else {
+            if cnt != 0 || c >= 0 { report(.inv10, "free slot with a count or a cache folio", [.init("swcount", Int64(cnt)), .init("cache", Int64(c))]) }
+            return
+        }
+        if cnt != refs { report(.inv10, "swap count differs from the swap PTEs naming the slot", [.init("swcount", Int64(cnt)), .init("rmap", Int64(refs))]) }
+        if cnt == 0 && c < 0 { report(.inv10, "allocated slot that nothing uses") }
+        if c >= 0 {
+            let ok = Int(c) < frames.count && frames.isAllocated(c) && frames.head(c) == c
+                && frames.flags(c).contains(.swapCache)
+                && frames.swapCacheSlot[c].map { Int($0) <= s && s < Int($0) + frames.nr(c) } ?? false
+            if !ok { report(.inv10, "slot cached by a folio that does not own it", [.init("folio", Int64(c))]) }
+        }
+        if exclusive > 0 {
+            if cnt != 1 || refs != 1 { report(.inv9, "exclusive swap entry with other users", [.init("swcount", Int64(cnt)), .init("rmap", Int64(refs))]) }
+            if c >= 0, Int(c) < frames.count, frames.isAllocated(c), let cs = frames.swapCacheSlot[c] {
+                let pg = Int32(Int(c) + s - Int(cs))
+                if pageMapcount(pg) > 0 { report(.inv9, "exclusive swap entry while its cached page is mapped", [.init("mapcount", Int64(pageMapcount(pg)))]) }
+            }
+        }
+    }
+}
