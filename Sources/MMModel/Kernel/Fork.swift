@@ -8,6 +8,7 @@ extension World {
     /// world unchanged, when the pages that must be copied for the child (AE
     /// pages of maybe-pinned folios, §2.5) do not fit in the free frames.
     public mutating func fork(_ pid: Int32) throws(MMMError) -> Int32 {
+        defer { afterOperation() }
         let src = try checkPid(pid)
         guard frames.freeFrames >= framesNeededForFork(src) else { throw .noMemory }
         let child = Int(createProcess()) - 1
