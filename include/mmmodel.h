@@ -695,8 +695,9 @@ int mmm_pte_swp_clear_uffd_wp(mmm_arch arch, uint64_t pte, uint64_t *out);
  * @swp_offset: non-present kinds: the offset of the entry (for PFN-carrying
  *              kinds the PFN plus the migration young / dirty bits).
  * @swp_type:   non-present kinds: the swap type (SWAP: 0 .. MAX_SWAPFILES - 1).
- * @marker:     MARKER: MMM_PTE_MARKER_* bits (the kernel never installs an
- *              empty marker, but one decodes and encodes like any other).
+ * @marker:     MARKER: MMM_PTE_MARKER_* bits, at least one (an empty marker
+ *              decodes with 0 here; the kernel never installs one, so
+ *              mmm_pte_encode() refuses it).
  * @attrs:      PRESENT: every other bit of the PTE, in its PTE position (x86
  *              PWT, PCD, PAT, global, bits 52-57, protection key; arm64
  *              AttrIndx, NS, SH, nG, GP, PXN, bits 57 and 59-63).
@@ -707,8 +708,8 @@ int mmm_pte_swp_clear_uffd_wp(mmm_arch arch, uint64_t pte, uint64_t *out);
  *              PTE; arm64 bits 62-63 of a swap PTE; unused offset bits of a
  *              PFN-carrying entry). mmm_pte_encode() requires 0.
  *
- * For every value @v with @stray == 0, mmm_pte_encode() of mmm_pte_decode(@v)
- * gives @v back.
+ * For every value @v whose decode has @stray == 0 and is not an empty marker,
+ * mmm_pte_encode() of mmm_pte_decode(@v) gives @v back.
  */
 struct mmm_pte_info {
 	uint32_t size;
@@ -745,16 +746,16 @@ int mmm_pte_decode(mmm_arch arch, uint64_t pte, struct mmm_pte_info *out);
  * @in:   the description; @in->size must be set. @preds is ignored.
  * @out:  receives the PTE value.
  *
- * Builds only what the kernel could build: PRESENT needs VALID or PROTNONE
- * (not both on x86-64); SWAP needs a type below MAX_SWAPFILES; a kind the
+ * Builds only what the kernel could build: PRESENT needs exactly one of VALID
+ * and PROTNONE; SWAP needs a type below MAX_SWAPFILES; a kind the
  * configuration lacks (say device-private without CONFIG_DEVICE_PRIVATE) is
  * refused; a value that would read as pte_none is refused.
  * Kernel: pfn_pte(), swp_entry_to_pte(), pte_swp_mk*(), make_*_entry().
  * Context: Any thread.
  * Return: 0; -EINVAL if @arch is unknown, @in or @out is NULL, @in is too
  * small, the kind is unknown or not configured, a flag or attribute bit is not
- * valid for the kind and arch, @stray or @reserved is not 0, a MARKER has
- * unknown bits, or the result would be pte_none; -ERANGE if the PFN, type or
+ * valid for the kind and arch, @stray or @reserved is not 0, a MARKER has no
+ * or unknown bits, or the result would be pte_none; -ERANGE if the PFN, type or
  * offset does not fit.  Since: 0.1.
  */
 int mmm_pte_encode(mmm_arch arch, const struct mmm_pte_info *in, uint64_t *out);
@@ -889,8 +890,9 @@ struct mmm_fpb_args {
  * @nr:           the batch length, as returned.
  * @pte:          the first PTE, after the MERGE flags (6.17 API) were applied;
  *                ptes[0] unchanged otherwise.
- * @any_writable: 6.10 API: an entry after the first is writable; 6.17 API: with
- *                MERGE_WRITE, an entry of the batch is writable.
+ * @any_writable: an entry of the batch after the first is writable (the first
+ *                entry's own bits are already in @pte); 6.17 API: only
+ *                reported with MERGE_WRITE, and then folded into @pte.
  * @any_young:    likewise for young (6.17 API: with MERGE_YOUNG_DIRTY).
  * @any_dirty:    likewise for dirty (6.17 API: with MERGE_YOUNG_DIRTY).
  * @reserved:     0.

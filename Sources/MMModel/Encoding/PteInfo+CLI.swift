@@ -67,100 +67,10 @@ extension PteFormat {
         case .failure(let e): return .failure(.usage(e))
         }
         do {
-            return .success(try encode(info))
+            return .success(try encodeExplained(info))
         } catch {
-            return .failure(.refused(error, reason: refusalReason(info)))
+            return .failure(.refused(error.error, reason: error.reason))
         }
-    }
-
-    /// Why `encode(info)` refuses, in a few words; nil when it does not (or when
-    /// no rule below names the cause). Mirrors the checks of `encode(_:)`.
-    public func refusalReason(_ info: PteInfo) -> String? {
-        if info.stray != 0 { return "stray bits are reported by decode only; encode needs stray=0" }
-        switch info.kind {
-        case .none:
-            if info != PteInfo(kind: .none) { return "none takes no fields" }
-            return nil
-        case .present:
-            return presentRefusalReason(info)
-        default:
-            return nonPresentRefusalReason(info)
-        }
-    }
-
-    func presentRefusalReason(_ info: PteInfo) -> String? {
-        let flags = info.pteFlags
-        for (flag, name) in PteFlags.named where flags.contains(flag) && !supportedPteFlags.contains(flag) {
-            return "\(name) does not exist on \(arch) with this configuration"
-        }
-        if !info.swpFlags.isEmpty || !info.marker.isEmpty || info.swpOffset != 0 || info.swpType != 0 {
-            return "type, offset, marker and swap-only flags do not apply to a present PTE"
-        }
-        let valid = flags.contains(.valid)
-        if valid && flags.contains(.protnone) {
-            return "present and protnone exclude each other (with the valid bit set that bit is an attribute)"
-        }
-        if !valid && !flags.contains(.protnone) { return "a present PTE needs present or protnone" }
-        let bad = info.attrs & ~attrsMask(valid: valid)
-        if bad != 0 { return "attrs bits " + hex0x(bad) + " are named flags or the PFN" }
-        if info.pfn > maxPfn { return "pfn is above the largest PFN " + hex0x(maxPfn) }
-        var v = info.attrs
-        for (flag, _) in PteFlags.named where flags.contains(flag) { v |= bit(of: flag) }
-        let p = withPfn(Pte(v), info.pfn)
-        if kind(of: p) != .present { return "the value would not read as present" }
-        return nil
-    }
-
-    func nonPresentRefusalReason(_ info: PteInfo) -> String? {
-        if !info.pteFlags.isEmpty || info.attrs != 0 {
-            return "present-only flags and attrs do not apply to a \(info.kind.name) entry"
-        }
-        for (flag, name) in SwpFlags.named where info.swpFlags.contains(flag) && !supportedSwpFlags.contains(flag) {
-            return "\(name) does not exist on \(arch) with this configuration"
-        }
-        if !info.kind.isMigration, !info.swpFlags.isDisjoint(with: [.migYoung, .migDirty]) {
-            return "mig_young and mig_dirty belong to migration entries only"
-        }
-        if info.kind != .marker, !info.marker.isEmpty { return "marker bits belong to marker entries only" }
-        var type: UInt32
-        var offset: UInt64
-        switch info.kind {
-        case .swap:
-            if info.pfn != 0 { return "a swap entry has no pfn (give offset=)" }
-            if info.swpType >= maxSwapfiles {
-                return "type \(info.swpType) is not below MAX_SWAPFILES (\(maxSwapfiles))"
-            }
-            if info.swpOffset > maxSwpOffset { return "offset is above 2^50 - 1" }
-            type = info.swpType
-            offset = info.swpOffset
-        case .marker:
-            if info.pfn != 0 { return "a marker entry has no pfn" }
-            type = PteFormat.markerType
-            offset = UInt64(info.marker.rawValue)
-        default:
-            guard let t = swapType(of: info.kind) else {
-                return "\(info.kind.name) entries do not exist in this configuration"
-            }
-            if info.pfn >= (UInt64(1) << swpPfnBits) {
-                return "pfn does not fit in SWP_PFN_BITS (\(swpPfnBits))"
-            }
-            type = t
-            offset = info.pfn
-            if info.swpFlags.contains(.migYoung) { offset |= 1 << swpPfnBits }
-            if info.swpFlags.contains(.migDirty) { offset |= 1 << (swpPfnBits + 1) }
-        }
-        if info.kind != .swap {
-            if info.swpType != 0 && info.swpType != type {
-                return "type=\(info.swpType) contradicts \(info.kind.name) (type \(type))"
-            }
-            if info.swpOffset != 0 && info.swpOffset != offset {
-                return "offset=" + hex0x(info.swpOffset) + " contradicts the entry's offset " + hex0x(offset)
-            }
-        }
-        var v = archSwpEntry(type: type, offset: offset).raw
-        for (flag, _) in SwpFlags.named where info.swpFlags.contains(flag) { v |= swpBit(of: flag) }
-        if isNone(Pte(v)) { return "would read as pte_none" }
-        return nil
     }
 }
 

@@ -135,11 +135,17 @@ extension PteFormat {
     /// Builds a value from its parts; refuses anything the kernel could not
     /// build (spec encoding §9: collisions with none, truncation, spill).
     public func encode(_ info: PteInfo) throws(MMMError) -> Pte {
-        guard info.stray == 0 else { throw .invalidArgument }
+        do { return try encodeExplained(info) } catch { throw error.error }
+    }
+
+    /// `encode`, with a few words on why a value is refused.
+    public func encodeExplained(_ info: PteInfo) throws(EncodeRefusal) -> Pte {
+        guard info.stray == 0 else { throw .inval("stray bits are reported by decode only; encode needs stray=0") }
         switch info.kind {
         case .none:
-            guard info.pteFlags.isEmpty, info.swpFlags.isEmpty, info.pfn == 0, info.swpOffset == 0,
-                  info.swpType == 0, info.marker.isEmpty, info.attrs == 0 else { throw .invalidArgument }
+            var bare = info
+            bare.preds = []                                       // decode-only, ignored
+            guard bare == PteInfo(kind: .none) else { throw .inval("none takes no fields") }
             return Pte(0)
         case .present:
             return try encodePresent(info)
@@ -148,47 +154,68 @@ extension PteFormat {
         }
     }
 
-    func encodePresent(_ info: PteInfo) throws(MMMError) -> Pte {
+    func encodePresent(_ info: PteInfo) throws(EncodeRefusal) -> Pte {
         let flags = info.pteFlags
-        guard flags.isSubset(of: supportedPteFlags), info.swpFlags.isEmpty, info.marker.isEmpty,
-              info.swpOffset == 0, info.swpType == 0 else { throw .invalidArgument }
+        for (flag, name) in PteFlags.named where flags.contains(flag) && !supportedPteFlags.contains(flag) {
+            throw .inval("\(name) does not exist on \(arch) with this configuration")
+        }
+        guard info.swpFlags.isEmpty, info.marker.isEmpty, info.swpOffset == 0, info.swpType == 0 else {
+            throw .inval("type, offset, marker and swap-only flags do not apply to a present PTE")
+        }
         let valid = flags.contains(.valid)
         // Present to Linux needs P/VALID or the PROT_NONE bit, and not both: with
         // P set that bit is "global" (x86) / "nG" (arm64), an attribute.
-        guard valid != flags.contains(.protnone) else { throw .invalidArgument }
-        guard info.attrs & ~attrsMask(valid: valid) == 0 else { throw .invalidArgument }
-        guard info.pfn <= maxPfn else { throw .outOfRange }
+        guard valid != flags.contains(.protnone) else {
+            throw .inval(valid ? "present and protnone exclude each other (with the valid bit set that bit is an attribute)"
+                               : "a present PTE needs present or protnone")
+        }
+        let bad = info.attrs & ~attrsMask(valid: valid)
+        guard bad == 0 else { throw .inval("attrs bits " + hex0x(bad) + " are named flags or the PFN") }
+        guard info.pfn <= maxPfn else { throw EncodeRefusal(.outOfRange, "pfn is above the largest PFN " + hex0x(maxPfn)) }
         var v = info.attrs
         for (flag, _) in PteFlags.named where flags.contains(flag) { v |= bit(of: flag) }
         let p = withPfn(Pte(v), info.pfn)
-        guard kind(of: p) == .present else { throw .invalidArgument }
+        guard kind(of: p) == .present else { throw .inval("the value would not read as present") }
         return p
     }
 
-    func encodeNonPresent(_ info: PteInfo) throws(MMMError) -> Pte {
-        guard info.pteFlags.isEmpty, info.attrs == 0,
-              info.swpFlags.isSubset(of: supportedSwpFlags) else { throw .invalidArgument }
-        if !info.kind.isMigration, !info.swpFlags.isDisjoint(with: [.migYoung, .migDirty]) {
-            throw .invalidArgument
+    func encodeNonPresent(_ info: PteInfo) throws(EncodeRefusal) -> Pte {
+        guard info.pteFlags.isEmpty, info.attrs == 0 else {
+            throw .inval("present-only flags and attrs do not apply to a \(info.kind.name) entry")
         }
-        if info.kind != .marker, !info.marker.isEmpty { throw .invalidArgument }
+        for (flag, name) in SwpFlags.named where info.swpFlags.contains(flag) && !supportedSwpFlags.contains(flag) {
+            throw .inval("\(name) does not exist on \(arch) with this configuration")
+        }
+        if !info.kind.isMigration, !info.swpFlags.isDisjoint(with: [.migYoung, .migDirty]) {
+            throw .inval("mig_young and mig_dirty belong to migration entries only")
+        }
+        if info.kind != .marker, !info.marker.isEmpty { throw .inval("marker bits belong to marker entries only") }
         var type: UInt32
         var offset: UInt64
         switch info.kind {
         case .swap:
-            guard info.pfn == 0 else { throw .invalidArgument }
-            guard info.swpType < maxSwapfiles, info.swpOffset <= maxSwpOffset else { throw .outOfRange }
+            guard info.pfn == 0 else { throw .inval("a swap entry has no pfn (give offset=)") }
+            guard info.swpType < maxSwapfiles else {
+                throw EncodeRefusal(.outOfRange, "type \(info.swpType) is not below MAX_SWAPFILES (\(maxSwapfiles))")
+            }
+            guard info.swpOffset <= maxSwpOffset else { throw EncodeRefusal(.outOfRange, "offset is above 2^50 - 1") }
             type = info.swpType
             offset = info.swpOffset
         case .marker:
-            guard let t = swapType(of: .marker) else { throw .invalidArgument }
+            guard let t = swapType(of: .marker) else { throw .inval("markers do not exist in this configuration") }
+            guard info.pfn == 0 else { throw .inval("a marker entry has no pfn") }
             // A marker always has a bit: mm/memory.c handle_pte_marker() WARNs on an empty one.
-            guard info.pfn == 0, !info.marker.isEmpty, info.marker.isSubset(of: .all) else { throw .invalidArgument }
+            guard !info.marker.isEmpty else { throw .inval("a PTE marker needs at least one marker bit") }
+            guard info.marker.isSubset(of: .all) else { throw .inval("unknown marker bits") }
             type = t
             offset = UInt64(info.marker.rawValue)
         default:
-            guard let t = swapType(of: info.kind) else { throw .invalidArgument }
-            guard info.pfn < (UInt64(1) << swpPfnBits) else { throw .outOfRange }
+            guard let t = swapType(of: info.kind) else {
+                throw .inval("\(info.kind.name) entries do not exist in this configuration")
+            }
+            guard info.pfn < (UInt64(1) << swpPfnBits) else {
+                throw EncodeRefusal(.outOfRange, "pfn does not fit in SWP_PFN_BITS (\(swpPfnBits))")
+            }
             type = t
             offset = info.pfn
             if info.swpFlags.contains(.migYoung) { offset |= 1 << swpPfnBits }
@@ -197,13 +224,26 @@ extension PteFormat {
         // For non-swap kinds the caller may leave type / offset 0 or give them
         // consistently; anything else is a contradiction.
         if info.kind != .swap {
-            guard info.swpType == 0 || info.swpType == type,
-                  info.swpOffset == 0 || info.swpOffset == offset else { throw .invalidArgument }
+            guard info.swpType == 0 || info.swpType == type else {
+                throw .inval("type=\(info.swpType) contradicts \(info.kind.name) (type \(type))")
+            }
+            guard info.swpOffset == 0 || info.swpOffset == offset else {
+                throw .inval("offset=" + hex0x(info.swpOffset) + " contradicts the entry's offset " + hex0x(offset))
+            }
         }
         var v = archSwpEntry(type: type, offset: offset).raw
         for (flag, _) in SwpFlags.named where info.swpFlags.contains(flag) { v |= swpBit(of: flag) }
         let p = Pte(v)
-        guard !isNone(p) else { throw .invalidArgument }
+        guard !isNone(p) else { throw .inval("would read as pte_none") }
         return p
     }
+}
+
+/// Why `PteFormat.encode` refuses a value: the error the C interface returns
+/// and a few words for people.
+public struct EncodeRefusal: Error, Hashable, Sendable {
+    public let error: MMMError
+    public let reason: String
+    public init(_ error: MMMError, _ reason: String) { self.error = error; self.reason = reason }
+    static func inval(_ reason: String) -> EncodeRefusal { EncodeRefusal(.invalidArgument, reason) }
 }
