@@ -261,9 +261,7 @@ struct ScenarioRunner {
                 o.frame = .zero
                 o.kpagecount = 0
                 var k = KPageFlags.zeroPage
-                // The huge zero folio's PFN range contains ZERO_PAGE(0)'s PFN in the
-                // model (Frames.zeroPfn), so test for that one first.
-                if st.pfn != Frames.zeroPfn && st.pfn >= Frames.hugeZeroPfn && st.pfn < Frames.hugeZeroPfn + 512 {
+                if st.pfn >= Frames.hugeZeroPfn && st.pfn < Frames.hugeZeroPfn + 512 {
                     k |= KPageFlags.thp | (st.pfn == Frames.hugeZeroPfn ? KPageFlags.compoundHead : KPageFlags.compoundTail)
                 }
                 o.kpageflags = k

@@ -38,9 +38,9 @@ public struct LargeFolioState: Hashable, Sendable {
 public struct Frames: Sendable {
     /// PFN of frame 0; PFNs below it are the zero pages.
     public static let pfnBase: UInt64 = 0x100000
-    /// The shared zero page (`ZERO_PAGE(0)`).
-    public static let zeroPfn: UInt64 = pfnBase - 0x200 - 1
-    /// The huge zero folio: 512 frames, PMD aligned.
+    /// The shared zero page (`ZERO_PAGE(0)`), just below the pool.
+    public static let zeroPfn: UInt64 = pfnBase - 1
+    /// The huge zero folio: 512 frames, PMD aligned, below the zero page.
     public static let hugeZeroPfn: UInt64 = pfnBase - 0x400
 
     public private(set) var count: Int
