@@ -14,11 +14,7 @@ extension World {
         defer { afterOperation() }
         let p = try checkPid(pid)
         let (start, end) = try checkRange(addr, len)
-        var a = start
-        while a < end {
-            guard let vi = processes[p].vmaIndex(a) else { throw .fault }
-            a = processes[p].vmas[vi].end
-        }
+        try checkMapped(p, start, end)
         switch advice {
         case .dontneed: zapRange(p, start, end)
         case .pageout: _ = try pageout(pid, start, end - start)

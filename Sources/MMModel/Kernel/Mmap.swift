@@ -54,6 +54,16 @@ extension World {
         return (addr, addr + ((len + VA.pageSize - 1) & ~(VA.pageSize - 1)))
     }
 
+    /// Throws `.fault` unless VMAs cover every page of [start, end) (the
+    /// kernel's -ENOMEM for madvise and mprotect over a hole).
+    func checkMapped(_ p: Int, _ start: UInt64, _ end: UInt64) throws(MMMError) {
+        var a = start
+        while a < end {
+            guard let vi = processes[p].vmaIndex(a) else { throw .fault }
+            a = processes[p].vmas[vi].end
+        }
+    }
+
     /// Splits VMAs so that `start` and `end` are VMA boundaries (`split_vma`).
     mutating func splitVmas(_ p: Int, _ start: UInt64, _ end: UInt64) {
         for cut in [start, end] {

@@ -10,11 +10,7 @@ extension World {
         defer { afterOperation() }
         let p = try checkPid(pid)
         let (start, end) = try checkRange(addr, len)
-        var a = start
-        while a < end {
-            guard let vi = processes[p].vmaIndex(a) else { throw .fault }
-            a = processes[p].vmas[vi].end
-        }
+        try checkMapped(p, start, end)
         splitVmas(p, start, end)
         for i in vmasIn(p, start, end) {
             var fl = processes[p].vmas[i].flags
