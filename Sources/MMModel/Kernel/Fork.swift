@@ -306,7 +306,8 @@ extension World {
         guard fmt.kind(of: pte) == .swap else { return }
         let slot = Int(fmt.archSwpOffset(pte))
         swap.count[slot] += 1
-        if fmt.swpTest(pte, .exclusive) {
+        // FAULT INJECTION (tests only, InjectedFaults): the parent keeps the bit.
+        if fmt.swpTest(pte, .exclusive) && !injectedFaults.contains(.forkKeepsSwapExclusive) {
             pte = fmt.swpClear(pte, .exclusive)
             tables.words[s] = pte.raw
         }

@@ -34,6 +34,8 @@ extension World {
         }
         let sc: Int32 = frames.flags(head).contains(.swapCache) ? 1 : 0
         if frames.flags(head).contains(.ksm) || frames.ref[Int(head)] > 3 { return false }
+        // FAULT INJECTION (tests only, InjectedFaults): reuse without looking at the refcount.
+        if injectedFaults.contains(.wpReuseIgnoresRefcount) { return true }
         if frames.ref[Int(head)] > 1 + sc { return false }
         if sc == 1 { folioFreeSwap(head) }               // may fail: other swap PTEs remain
         if frames.flags(head).contains(.ksm) || frames.ref[Int(head)] != 1 { return false }

@@ -127,3 +127,18 @@ extension World {
         }
     }
 }
+
+/// Test-only fault injection: each member makes one kernel rule of the model
+/// wrong, by a one-line `if` where the rule lives, so tests can show that the
+/// explorer (Scenario/Explore.swift) finds the violation it causes and shrinks
+/// it. The kernel has nothing like it; nothing outside tests may set it.
+@_spi(Testing) public struct InjectedFaults: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    /// fork's `copy_nonpresent_pte()` forgets to clear the exclusive bit of a
+    /// swap PTE in the parent (so the child gets it too): INV-9.
+    public static let forkKeepsSwapExclusive = InjectedFaults(rawValue: 1 << 0)
+    /// `wp_can_reuse_anon_folio()` reuses a small folio whatever its refcount:
+    /// a page still mapped by a forked child becomes writable (INV-14).
+    public static let wpReuseIgnoresRefcount = InjectedFaults(rawValue: 1 << 1)
+}

@@ -29,6 +29,9 @@ public struct World: Sendable {
     public internal(set) var violations: [Violation] = []
     /// The counters as the last incremental check left them (Check/).
     var checkBaseline = CheckBaseline()
+    /// Test-only fault injection: kernel rules this world breaks on purpose
+    /// (`InjectedFaults`, World+Testing.swift). Empty unless a test sets it.
+    @_spi(Testing) public var injectedFaults: InjectedFaults = []
 
     public init(_ config: WorldConfig) throws(MMMError) {
         guard config.frames >= 1, config.frames <= 1 << 26, config.swapSlots >= 1, config.swapSlots <= 1 << 26,
