@@ -24,8 +24,13 @@ public struct PageTablePool: Sendable {
         allocatedTotal += 1
         let owner = TableOwner(process: Int32(p), level: Int8(level), live: true, base: base)
         if let t = freeTables.popLast() {
+            // Zeroed without recording the writes: the old values are the dead
+            // owner's entries (a released PMD table still points to its PTE
+            // tables), which the incremental checker would charge to the new owner.
             let start = Int(t) * PageTablePool.entries
-            for i in start..<(start + PageTablePool.entries) where words[i] != 0 { words[i] = 0 }
+            words.untracked.withUnsafeMutableBufferPointer { w in
+                for i in start..<(start + PageTablePool.entries) { w[i] = 0 }
+            }
             owners[Int(t)] = owner
             return t
         }
