@@ -129,15 +129,27 @@ struct ScenarioParser {
             if ["arch", "kernel", "thp", "huge-zero-page", "swap", "page-cluster", "frames", "swap-slots"].contains(String(w[0])) {
                 throw ScenarioError(line: n, "header line '\(w[0])' after the first operation")
             }
-            let op = try parseOp(n, w, depth: depth)
+            // `try OP`: the operation may fail in the model without stopping the run.
+            let mayFail = w[0] == "try"
+            if mayFail && (w.count < 2 || !ScenarioParser.tryable.contains(String(w[1]))) {
+                throw ScenarioError(line: n, "'try' goes before an operation that can fail ("
+                    + ScenarioParser.tryable.sorted().joined(separator: ", ") + ")")
+            }
+            let op = try parseOp(n, mayFail ? Array(w.dropFirst()) : w, depth: depth)
             if case .phase(let name) = op {
                 guard phases.insert(name).inserted else { throw ScenarioError(line: n, "phase '\(name)' is already used in this block") }
             }
-            out.append(ScenarioStatement(line: n, text: text, op: op))
+            out.append(ScenarioStatement(line: n, text: text, op: op, mayFail: mayFail))
         }
         if depth > 0 { throw ScenarioError(line: lines.last?.0 ?? 0, "fork block not closed by '}'") }
         return out
     }
+
+    /// The operations `try` may precede: those that can fail in the model.
+    static let tryable: Set<String> = [
+        "read", "write", "readwrite", "pageout", "cold", "dontneed", "hugepage", "nohugepage", "dontfork", "dofork",
+        "wipeonfork", "keeponfork", "populate", "mprotect", "munmap", "pin", "unpin", "exit",
+    ]
 
     static func freshName(_ base: String, _ names: Set<String>) -> String {
         if !names.contains(base) { return base }
@@ -296,6 +308,14 @@ struct ScenarioParser {
     /// `expect faults [PROC] [phase NAME] minor=N major=N`, or
     /// `expect PAGES CONDITION…`.
     func parseExpect(_ n: Int, _ w: [Substring]) throws(ScenarioError) -> ScenarioOp {
+        if w.count == 2 && w[1] == "consistent" { return .expectCheck(nil) }
+        if w.count >= 2 && w[1] == "violation" {
+            guard w.count == 3, let rule = CheckRule(rawValue: String(w[2])) else {
+                throw ScenarioError(line: n, "expected 'expect violation RULE' with a rule id of the checker ("
+                    + CheckRule.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+            }
+            return .expectCheck(rule)
+        }
         guard w.count >= 3 else { throw ScenarioError(line: n, "expected 'expect faults minor=N major=N' or 'expect PAGES CONDITION...'") }
         if w[1] == "faults" {
             var proc: String? = nil, phase: String? = nil, minor: UInt64? = nil, major: UInt64? = nil

@@ -13,6 +13,25 @@ extension Scenario {
         r.runAll()
         return r.result
     }
+
+    /// `run(name:)` on a world that breaks the rules in `faults` (tests only).
+    @_spi(Testing) public func run(name: String = "", faults: InjectedFaults) -> ScenarioResult {
+        var r = ScenarioRunner(self, name: name)
+        r.world.injectedFaults = faults
+        r.runAll()
+        return r.result
+    }
+
+    /// `run(text:name:)` on worlds that break the rules in `faults` (tests only).
+    @_spi(Testing) public static func run(text: String, name: String = "", faults: InjectedFaults) -> ScenarioResult {
+        switch parse(text: text) {
+        case .success(let s): return s.run(name: name, faults: faults)
+        case .failure(let e):
+            var r = ScenarioResult(name: name, header: ScenarioHeader())
+            r.error = e
+            return r
+        }
+    }
 }
 
 struct ScenarioRunner {
@@ -216,10 +235,13 @@ struct ScenarioRunner {
                 try expectFaults(s, i, proc, phase, minor, major)
             case .expectPages(let r, let conds):
                 try expectPages(s, i, r, conds)
+            case .expectCheck(let rule):
+                expectCheck(s, rule)
             }
         } catch let e as ScenarioError {
             throw e
         } catch let e as MMMError {
+            if s.mayFail { return .next }           // `try OP`: the run goes on
             throw failed(s, i, e)
         } catch {
             throw ScenarioError(line: s.line, "'\(s.text)' failed: \(error)")
@@ -413,6 +435,21 @@ struct ScenarioRunner {
         } else {
             let shown = failures.count == 1 ? "" : " (\(failures.count) of \(bounds.count) pages fail; first shown)"
             result.failures.append(ScenarioError(line: s.line, "'\(s.text)' in \(procs[i].name): \(failures[0])\(shown)"))
+        }
+    }
+
+    /// `expect consistent` (rule nil) or `expect violation RULE`: the full check now.
+    mutating func expectCheck(_ s: ScenarioStatement, _ rule: CheckRule?) {
+        let vs = world.check()
+        let holds = rule.map { r in vs.contains { $0.rule == r } } ?? vs.isEmpty
+        if holds {
+            result.expectationsHeld += 1
+        } else if let rule {
+            let found = vs.isEmpty ? "the world is consistent" : "it finds \(vs.count), first: \(vs[0])"
+            result.failures.append(ScenarioError(line: s.line, "'\(s.text)': the checker finds no \(rule.rawValue) violation (\(found))"))
+        } else {
+            result.failures.append(ScenarioError(line: s.line,
+                "'\(s.text)': the checker finds \(vs.count) violation\(vs.count == 1 ? "" : "s"), first: \(vs[0])"))
         }
     }
 

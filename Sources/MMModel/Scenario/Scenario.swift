@@ -111,6 +111,10 @@ public indirect enum ScenarioOp: Hashable, Sendable {
     case snapshot(String)
     case expectFaults(process: String?, phase: String?, minor: UInt64?, major: UInt64?)
     case expectPages(PageRange, [PageCondition])
+    /// `expect consistent` (nil: the checker finds nothing) or `expect
+    /// violation RULE` (the checker finds a violation of that rule): the full
+    /// check (`World.check()`) of the world at this point.
+    case expectCheck(CheckRule?)
 }
 
 /// One line of a script that does something, with its line number and text.
@@ -118,6 +122,9 @@ public struct ScenarioStatement: Hashable, Sendable {
     public let line: Int
     public let text: String
     public let op: ScenarioOp
+    /// `try OP`: a failure of the operation in the model (a SIGSEGV, out of
+    /// memory) does not stop the run.
+    public var mayFail = false
 }
 
 /// A parsed scenario: header and the statements of the first process.
