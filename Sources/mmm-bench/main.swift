@@ -26,17 +26,21 @@ import Darwin
 let args = CommandLine.arguments.dropFirst()
 var quick = false
 var forkOnly = false
-let usage = "usage: mmm-bench [--quick] [--fork-only]"
+var exploreOnly = false
+let usage = "usage: mmm-bench [--quick] [--fork-only] [--explore-only]"
 for a in args {
     switch a {
     case "--quick": quick = true
     case "--fork-only": forkOnly = true
+    case "--explore-only": exploreOnly = true
     case "-h", "--help":
         print(usage + """
 
           --quick      about 20 ms per measurement and 3 repetitions instead of 200 ms and 5;
                        the fork benchmark on 64 MiB with 3 forks per side instead of 1 GiB and 7
           --fork-only  only the fork benchmark (model World.fork vs the live kernel's fork())
+          --explore-only  only the explore benchmark (checked random operations per second on
+                       worlds of <= 64 pages; time to shrink a violation of a rule broken on purpose)
         """)
         exit(0)
     default:
@@ -47,6 +51,9 @@ for a in args {
 
 if forkOnly {
     exit(runForkBench(quick: quick) ? 0 : 1)
+}
+if exploreOnly {
+    exit(runExploreBench(quick: quick) ? 0 : 1)   // ExploreBench.swift
 }
 
 /// `v` with `digits` decimals, without Foundation.
