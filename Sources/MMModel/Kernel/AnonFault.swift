@@ -15,7 +15,9 @@ extension World {
         }
         var order = 0
         var head: Int32? = nil
-        for o in stride(from: WorldConfig.pmdOrder - 1, through: 1, by: -1) where thpOrderAllowed(vma, order: o) {
+        // Policy mthpFaults: before 6.8 only order 0 below PMD size.
+        for o in stride(from: WorldConfig.pmdOrder - 1, through: 1, by: -1)
+        where policy.mthpFaults && thpOrderAllowed(vma, order: o) {
             let size = VA.pageSize << UInt64(o)
             let start = addr & ~(size - 1)
             guard start >= vma.start, start + size <= vma.end, ptesNone(p, start, 1 << o) else { continue }

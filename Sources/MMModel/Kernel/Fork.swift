@@ -41,8 +41,8 @@ extension World {
                 guard let ps = pmdSlot(src, a) else { a = pmdEnd; continue }
                 let pmd = tables.words[ps]
                 if fmt.pmdIsLeaf(pmd) {
-                    if let f = frames.frame(ofPfn: fmt.pfn(fmt.pteOfPmd(pmd))), frames.ae(frames.head(f)),
-                       needsCowForDma(src, frames.head(f)) {
+                    if let f = frames.frame(ofPfn: fmt.pfn(fmt.pteOfPmd(pmd))),
+                       forkDupRefused(src, frames.head(f), frames.head(f), 1) {      // Policy: forkPinnedGate
                         n += frames.nr(frames.head(f))
                     }
                     a = pmdEnd
@@ -50,7 +50,7 @@ extension World {
                 }
                 if fmt.pmdIsTable(pmd) {
                     while a < pmdEnd {
-                        if let f = normalFrame(pteValue(src, a)), frames.ae(f), needsCowForDma(src, frames.head(f)) { n += 1 }
+                        if let f = normalFrame(pteValue(src, a)), forkDupRefused(src, frames.head(f), f, 1) { n += 1 }
                         a += VA.pageSize
                     }
                 }
@@ -65,6 +65,10 @@ extension World {
         while a < v.end {
             let pmdEnd = min((a & ~(VA.pmdSize - 1)) + VA.pmdSize, v.end)
             guard let ps = pmdSlot(src, a) else { a = pmdEnd; continue }
+            if fmt.pmdIsLeaf(tables.words[ps]) && !isZeroPfn(fmt.pfn(fmt.pteOfPmd(tables.words[ps]))) {
+                processes[dst].counters.forkRefOps += 1                 // copy_huge_pmd: one reference,
+                processes[dst].counters.forkRmapOps += 1                // one rmap dup
+            }
             if fmt.pmdIsLeaf(tables.words[ps]) && !copyHugePmd(src, dst, a, ps, v, dv) {
                 splitHugePmd(src, a)                          // -EBUSY: fall back to PTEs
             }
@@ -129,6 +133,8 @@ extension World {
                                                         cowWrite: v.isCow, clearUffd: !dv.flags.contains(.uffdWp),
                                                         pinned: pinned)
                     processes[dst].rssAnon += Int64(copied)
+                    processes[dst].counters.forkRefOps += UInt64(copied)       // one folio_ref_inc and
+                    processes[dst].counters.forkRmapOps += UInt64(copied)      // one rmap dup per PTE
                     prealloc = false
                     a += UInt64(count) * VA.pageSize
                     continue
@@ -157,11 +163,19 @@ extension World {
             return 1
         }
         let head = frames.head(f)
-        if frames.order(head) > 0 && maxNr > 1 && !prealloc {              // P2: batch
-            var fpb: FpbFlags = [.mergeWrite, .respectDirty]                 // private mapping
-            if fmt.config.contains(.softDirty) && !v.flags.contains(.softDirty) { fpb.insert(.respectSoftDirty) }
+        // Policy forkBatching: before 6.9 every PTE takes the single path P3.
+        if policy.forkBatching && frames.order(head) > 0 && maxNr > 1 && !prealloc {   // P2: batch
+            // Policy fpbAPI: the same batch in both spellings (encoding §6.4).
+            let sdTracked = fmt.config.contains(.softDirty) && !v.flags.contains(.softDirty)
+            var fpb: FpbFlags
+            if policy.fpbAPI == .v6_17 {
+                fpb = [.mergeWrite, .respectDirty]                             // private mapping
+                if sdTracked { fpb.insert(.respectSoftDirty) }
+            } else {
+                fpb = sdTracked ? [] : [.ignoreSoftDirty]                     // private: dirty respected
+            }
             let slotsLeft = min(maxNr, PageTablePool.entries - (s % PageTablePool.entries))
-            let args = FpbArgs(api: .v6_17, flags: fpb, tableIndex: s % PageTablePool.entries,
+            let args = FpbArgs(api: policy.fpbAPI, flags: fpb, tableIndex: s % PageTablePool.entries,
                                folioPfn: frames.pfn(head), folioNrPages: UInt64(frames.nr(head)), maxNr: slotsLeft)
             let res = tables.words.withUnsafeBufferPointer { b in
                 fmt.folioPteBatchUnchecked(UnsafeBufferPointer(rebasing: b[s..<(s + slotsLeft)]), args,
@@ -169,7 +183,11 @@ extension World {
                                             folioEnd: frames.pfn(head) + UInt64(frames.nr(head)))
             }
             let nr = res.nr
+            // 6.9-6.16 report any_writable and the caller applies pte_mkwrite; 6.17 merges it.
+            let batchPte = policy.fpbAPI == .v6_10 && res.anyWritable ? fmt.mkwrite(res.pte) : res.pte
             frames.ref[Int(head)] += Int32(nr)
+            processes[dst].counters.forkRefOps += 1
+            processes[dst].counters.forkRmapOps += 1
             guard tryDupAnonRmapPtes(head, f, nr, src: src, dst: dst) else {
                 frames.ref[Int(head)] -= Int32(nr)
                 return 0
@@ -177,10 +195,12 @@ extension World {
             processes[dst].rssAnon += Int64(nr)
             processes[dst].counters.forkPtesBatched += UInt64(nr)
             processes[dst].counters.forkBatches += 1
-            setChildPtes(dst, a, transformForChild(res.pte, v, dv, parentSlot: s, nr: nr), nr)
+            setChildPtes(dst, a, transformForChild(batchPte, v, dv, parentSlot: s, nr: nr), nr)
             return nr
         }
         frames.ref[Int(head)] += 1                                          // P3: one PTE
+        processes[dst].counters.forkRefOps += 1
+        processes[dst].counters.forkRmapOps += 1
         guard tryDupAnonRmapPtes(head, f, 1, src: src, dst: dst) else {
             frames.ref[Int(head)] -= 1
             copyPresentPage(src, dst, a, f, v, dv)

@@ -77,7 +77,7 @@ extension World {
         for _ in 0..<4 {
             guard let vi = processes[p].vmaIndex(a) else { throw .fault }
             if let f = gupFrame(p, a, write: write) { return f }
-            let needUnshare = !write && presentMapping(p, a)
+            let needUnshare = !write && policy.anonExclusive && presentMapping(p, a)   // Policy: unshare is 5.19+
             let outcome = try handleMMFault(p, vi, a, write: write, unshare: needUnshare)
             accountFault(p, outcome)
         }
@@ -110,7 +110,7 @@ extension World {
         if write { return fmt.isWrite(pte) ? f : nil }
         let h = frames.head(f)
         let ae = fmt.pmdIsLeaf(pmd) ? frames.ae(h) : frames.ae(f)
-        return ae ? f : nil
+        return ae || !policy.anonExclusive ? f : nil       // Policy: ≤ 5.18 pins any present page
     }
 
     /// MADV_POPULATE_READ / MADV_POPULATE_WRITE: fault the range in through GUP

@@ -42,7 +42,7 @@ extension World {
                 let old = Pte(tables.words[s])
                 if fmt.isPresent(old) {
                     var new = fmt.modify(old, baseProt(v.flags))
-                    if v.flags.contains(.write), let f = normalFrame(new), frames.ae(f),
+                    if v.flags.contains(.write), let f = normalFrame(new), frames.ae(f), mprotectMayUpgrade(old),
                        !fmt.isUffdWp(new), !needsSoftDirtyWp(v, new) {
                         new = fmt.mkwrite(new)
                     }
@@ -61,7 +61,7 @@ extension World {
     mutating func changeHugePmd(_ v: VMA, _ ps: Int) {
         var new = fmt.modify(fmt.pteOfPmd(tables.words[ps]), baseProt(v.flags))
         if v.flags.contains(.write), let f = frames.frame(ofPfn: fmt.pfn(new)), frames.ae(frames.head(f)),
-           !fmt.isUffdWp(new), !needsSoftDirtyWp(v, new) {
+           mprotectMayUpgrade(new), !fmt.isUffdWp(new), !needsSoftDirtyWp(v, new) {
             new = fmt.mkwrite(new)
         }
         tables.words[ps] = fmt.pmdLeaf(new)

@@ -56,7 +56,8 @@ extension World {
             let sameTable = start >> 21 == (start + UInt64(n - 1) * VA.pageSize) >> 21
             if fresh {
                 nr = n; firstAddr = start
-            } else if start >= vma.start, start + UInt64(n) * VA.pageSize <= vma.end, sameTable,
+            } else if policy.mapLargeSwapCacheFolio,         // Policy: whole-folio mapping is 6.10+
+                      start >= vma.start, start + UInt64(n) * VA.pageSize <= vma.end, sameTable,
                       swapBatchMatches(p, start, n, firstPte: try? fmt.moveSwpOffset(orig, by: -Int64(idx))) {
                 nr = n; firstAddr = start
             } else {
@@ -68,7 +69,10 @@ extension World {
 
         // Step 8: exclusive (§4.5).
         let ksm = frames.flags(head).contains(.ksm)
-        let exclusive = !ksm && (fresh || fmt.swpTest(orig, .exclusive))
+        let exclusive = !ksm && (fresh || (policy.anonExclusive && fmt.swpTest(orig, .exclusive)))   // Policy: SX 5.19+
+        // What reuse_swap_page() (≤ 5.17) counts: the page's mappings and its
+        // slot's swap count, the faulting PTE included (before swap_free).
+        let reuseSwapCount = fresh ? 0 : pageMapcount(page) + Int32(swap.count[slot])
 
         // Step 9: drop the swap counts; maybe free the swap cache.
         swapFree(firstSlot, nr)
@@ -84,12 +88,37 @@ extension World {
         if fmt.swpTest(orig, .uffdWp) { pte = fmt.mkuffdWp(pte) }
         var writeLeft = write
         var rmapExclusive = false
-        if !ksm && (exclusive || frames.ref[Int(head)] == 1) {
-            if vma.flags.contains(.write) && !fmt.isUffdWp(pte) && !needsSoftDirtyWp(vma, pte) {
-                pte = fmt.mkwrite(pte)
-                if write { pte = fmt.mkdirty(pte); writeLeft = false }
+        switch policy.swapInReuse {                          // Policy: the rule of the era (§4.6)
+        case .exclusiveWritableOnRead:                       // 6.11+
+            if !ksm && (exclusive || frames.ref[Int(head)] == 1) {
+                if vma.flags.contains(.write) && !fmt.isUffdWp(pte) && !needsSoftDirtyWp(vma, pte) {
+                    pte = fmt.mkwrite(pte)
+                    if write { pte = fmt.mkdirty(pte); writeLeft = false }
+                }
+                rmapExclusive = true
             }
-            rmapExclusive = true
+        case .writeFaultOnly:                                // 5.18-6.10: read → AE but read-only
+            if !ksm && (exclusive || frames.ref[Int(head)] == 1) {
+                if write {                                   // uffd-wp applied after: write-protected again
+                    pte = fmt.mkdirty(pte)
+                    if vma.flags.contains(.write) && !fmt.isUffdWp(pte) { pte = fmt.mkwrite(pte) }
+                    writeLeft = false
+                }
+                rmapExclusive = true
+            }
+        case .rfcDirtyOnRead:                                // RFC 31 May 2024: dirty, uffd-wp ignored
+            if !ksm && (exclusive || frames.ref[Int(head)] == 1) {
+                if vma.flags.contains(.write) { pte = fmt.mkwrite(fmt.mkdirty(pte)); writeLeft = false }
+                rmapExclusive = true
+            }
+        case .reuseSwapPage:                                 // ≤ 5.17: reuse_swap_page() on write faults
+            if write && !ksm && reuseSwapCount <= 1 {
+                if frames.flags(head).contains(.swapCache) { folioFreeSwap(head) }
+                pte = fmt.mkdirty(pte)
+                if vma.flags.contains(.write) && !fmt.isUffdWp(pte) { pte = fmt.mkwrite(pte) }
+                writeLeft = false
+                rmapExclusive = true
+            }
         }
 
         // Step 13: rmap and references (the lookup / allocation reference becomes
@@ -141,7 +170,9 @@ extension World {
         let vma = processes[p].vmas[vi]
         let slot = fmt.archSwpOffset(orig)
         let vpn = addr >> VA.pageShift
-        for o in stride(from: WorldConfig.pmdOrder - 1, through: 1, by: -1) where thpOrderAllowed(vma, order: o) {
+        // Policy largeSwapIn: before 6.12 the skip path allocates order 0.
+        for o in stride(from: WorldConfig.pmdOrder - 1, through: 1, by: -1)
+        where policy.largeSwapIn && thpOrderAllowed(vma, order: o) {
             let n = 1 << o
             guard vpn % UInt64(n) == slot % UInt64(n) else { continue }
             let start = addr & ~((VA.pageSize << UInt64(o)) - 1)

@@ -126,6 +126,14 @@ extension World {
         let fl = frames.flags(head)
         guard fl.contains(.anon), !fl.contains(.ksm), !maybePinned(head) else { return 0 }
         let n = frames.nr(head)
+        // Policy mthpSwapOut: before 6.10 a folio below PMD order is split first.
+        if n > 1 && n < 1 << WorldConfig.pmdOrder && !policy.mthpSwapOut && !fl.contains(.swapCache) {
+            guard canSplitFolio(head) else { return 0 }
+            splitFolio(head)
+            var total = 0
+            for i in 0..<n { total += reclaimFolio(Int32(Int(head) + i)) }
+            return total
+        }
         if !fl.contains(.swapCache) {
             guard let slot = swap.allocate(n) else {
                 guard n > 1 else { return 0 }
@@ -162,7 +170,7 @@ extension World {
             let exclusive = frames.ae(page)
             if exclusive && !tryShareAnonRmap(head, page) { return false }
             var swp = fmt.archSwpEntry(type: 0, offset: UInt64(Int(slot) + i))
-            if exclusive { swp = fmt.swpSet(swp, .exclusive) }
+            if exclusive && policy.anonExclusive { swp = fmt.swpSet(swp, .exclusive) }   // Policy: SX is 5.19+
             if fmt.isSoftDirty(pte) { swp = fmt.swpSet(swp, .softDirty) }
             if fmt.isUffdWp(pte) { swp = fmt.swpSet(swp, .uffdWp) }
             tables.words[m.slot] = swp.raw

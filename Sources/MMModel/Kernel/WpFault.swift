@@ -9,7 +9,9 @@ extension World {
         if let f = normalFrame(pte) {
             let head = frames.head(f)
             let fl = frames.flags(head)
-            if fl.contains(.anon) && !fl.contains(.ksm) && (frames.ae(f) || canReuseAnonFolio(head, p, vi)) {
+            // Policy anonExclusive: before 5.19 there is no AE short cut.
+            if fl.contains(.anon) && !fl.contains(.ksm)
+                && ((policy.anonExclusive && frames.ae(f)) || canReuseAnonFolio(head, p, vi)) {
                 frames.setAE(f, true)
                 if unshare {                             // §3.7: exclusive now, PTE unchanged
                     processes[p].counters.unshare += 1
@@ -27,11 +29,13 @@ extension World {
     /// CONFIG_MM_ID) for large ones.
     mutating func canReuseAnonFolio(_ head: Int32, _ p: Int, _ vi: Int) -> Bool {
         if frames.order(head) > 0 {
+            guard policy.largeFolioReuse else { return false }   // Policy: ≤ 6.14 always copy (§3.4)
             guard let l = frames.large[head], l.lmap > 1, !l.shared else { return false }
             if frames.flags(head).contains(.swapCache) { folioFreeSwap(head) }
             guard let l2 = frames.large[head] else { return false }
             return !l2.shared && l2.lmap == frames.ref[Int(head)]
         }
+        if policy.wpReuse != .refcount { return canReuseAnonFolioOldRule(head) }   // Policy: ≤ 5.17 rules
         let sc: Int32 = frames.flags(head).contains(.swapCache) ? 1 : 0
         if frames.flags(head).contains(.ksm) || frames.ref[Int(head)] > 3 { return false }
         // FAULT INJECTION (tests only, InjectedFaults): reuse without looking at the refcount.
@@ -91,7 +95,8 @@ extension World {
         let flags = processes[p].vmas[vi].flags
         let pfn = fmt.pfn(pte)
         if isZeroPfn(pfn) {
-            if !unshare, let h = frames.allocate(order: WorldConfig.pmdOrder) {
+            // Policy hugeZeroWriteAllocates: before ~6.13 the PMD is split and one page copied.
+            if !unshare, policy.hugeZeroWriteAllocates, let h = frames.allocate(order: WorldConfig.pmdOrder) {
                 hugeZeroMappings -= 1
                 addNewAnonRmap(h, p, vpn: (addr & ~(VA.pmdSize - 1)) >> VA.pageShift, exclusive: true, pmd: true)
                 var np = fmt.mkdirty(mkPte(frames.pfn(h), flags))

@@ -56,6 +56,12 @@ public struct FaultCounters: Hashable, Sendable {
     public var forkPagesCopied: UInt64 = 0
     public var forkPtesBatched: UInt64 = 0
     public var forkBatches: UInt64 = 0
+    /// Anon rmap duplications at its fork (`folio_try_dup_anon_rmap_*` calls):
+    /// one per batch with batching, one per PTE without (KernelPolicy.forkBatching).
+    public var forkRmapOps: UInt64 = 0
+    /// Folio reference additions at its fork (`folio_ref_add` / `folio_get`
+    /// calls), counted like `forkRmapOps`.
+    public var forkRefOps: UInt64 = 0
     public var pageTablesAllocated: UInt64 = 0
     public init() {}
 }

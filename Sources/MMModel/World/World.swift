@@ -6,7 +6,7 @@
 /// holds the structure they share: page-table walks, PTE construction, and the
 /// rmap primitives of mm/rmap.c (spec semantics §1.10).
 public struct World: Sendable {
-    public let config: WorldConfig
+    public internal(set) var config: WorldConfig
     public let fmt: PteFormat
     public internal(set) var frames: Frames
     public internal(set) var swap: SwapDevice
@@ -273,9 +273,7 @@ public struct World: Sendable {
     /// when the folio may be pinned for the source MM and any page is AE;
     /// otherwise clears AE on every page and adds the child's mappings.
     mutating func tryDupAnonRmapPtes(_ head: Int32, _ page: Int32, _ nr: Int, src: Int, dst: Int) -> Bool {
-        if needsCowForDma(src, head) {
-            for i in 0..<nr where frames.ae(Int32(Int(page) + i)) { return false }
-        }
+        if forkDupRefused(src, head, page, nr) { return false }     // Policy: forkPinnedGate
         for i in 0..<nr { frames.setAE(Int32(Int(page) + i), false) }
         addAnonRmapPtes(head, page, nr, dst, exclusive: false)
         return true
@@ -283,10 +281,8 @@ public struct World: Sendable {
 
     /// `folio_try_dup_anon_rmap_pmd()`.
     mutating func tryDupAnonRmapPmd(_ head: Int32, src: Int, dst: Int) -> Bool {
-        if frames.ae(head) {
-            if needsCowForDma(src, head) { return false }
-            frames.setAE(head, false)
-        }
+        if forkDupRefused(src, head, head, 1) { return false }       // Policy: forkPinnedGate
+        frames.setAE(head, false)
         frames.large[head, default: LargeFolioState()].emap += 1
         frames.large[head]!.lmap += 1
         mmSlotsAdjust(head, mm: processes[dst].mmId, by: 1)

@@ -39,6 +39,9 @@ public struct WorldConfig: Sendable {
     /// Run the incremental checker after every public operation
     /// (`World.checkAfterEachOperation`); for tests, off by default.
     public var checkAfterEachOperation: Bool = false
+    /// The kernel release the world behaves as (`KernelPolicy`, Policy/):
+    /// presets and switches for the debated changes. Default: 6.18.
+    public var policy: KernelPolicy = .v6_18
 
     public init() {}
 
