@@ -1539,6 +1539,106 @@ struct mmm_fault_counters {
  */
 int mmm_fault_counters(mmm_world *w, mmm_pid pid, struct mmm_fault_counters *out);
 
+/* ------------------------------------------------------------------------ */
+/* Kernel policy: presets and switches (issue 6)                              */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A world behaves as one kernel release. The default is 6.18 (the behaviour
+ * of every world created before policies existed). A preset sets every switch
+ * the way a release has it (spec semantics §11): "5.4" (approximate), "5.15",
+ * "6.1", "6.6", "6.8", "6.10", "6.11", "6.12", "6.15", "6.18". A switch is one
+ * debated kernel change, by name (docs/kernel-policy.md names the commit or
+ * thread and the release of each):
+ *
+ *   anonExclusive          on|off   PageAnonExclusive, swap-PTE SX, unshare (5.19)
+ *   wpReuse                reuseSwapPage|refcountOne|refcount   do_wp_page rule
+ *   largeFolioReuse        on|off   COW reuse of PTE-mapped large folios (6.15)
+ *   swapInReuse            reuseSwapPage|writeFaultOnly|exclusiveWritableOnRead|rfcDirtyOnRead
+ *   forkBatching           on|off   folio_pte_batch at fork (6.9)
+ *   fpbAPI                 v6_10|v6_17   folio_pte_batch flag spelling
+ *   forkPinnedGate         none|needsCowForDma|exclusiveAndPinned
+ *   mthpFaults             on|off   anonymous mTHP on first touch (6.8)
+ *   mthpSwapOut            on|off   mTHP swap-out without split (6.10)
+ *   mapLargeSwapCacheFolio on|off   map a whole large swap-cache folio (6.10)
+ *   largeSwapIn            on|off   large-folio swap-in, sync devices (6.12)
+ *   mprotectUpgrade        none|exclusiveDirty|exclusive
+ *   hugeZeroWriteAllocates on|off   write to the huge zero PMD allocates a THP
+ *
+ * The policy can change only while the world has no process (a policy changed
+ * under live page tables would mix two kernels' states).
+ */
+
+/**
+ * mmm_world_set_preset() - Make a world behave as a kernel release.
+ * @w:    the world, with no process yet.
+ * @name: a preset name, e.g. "6.10" (NUL-terminated, at most 255 bytes).
+ *
+ * Every switch is set as the release has it.
+ * Context: One thread at a time per world.
+ * Return: 0; -EINVAL if @w or @name is NULL or @name is no preset; -EBUSY if
+ * the world has a process.  Since: 0.1.
+ */
+int mmm_world_set_preset(mmm_world *w, const char *name);
+
+/**
+ * mmm_world_set_switch() - Set one policy switch of a world.
+ * @w:     the world, with no process yet.
+ * @name:  the switch, e.g. "swapInReuse".
+ * @value: its value, e.g. "writeFaultOnly"; booleans are "on" or "off".
+ *
+ * Context: One thread at a time per world.
+ * Return: 0; -EINVAL if an argument is NULL, or the switch or value is
+ * unknown; -EBUSY if the world has a process.  Since: 0.1.
+ */
+int mmm_world_set_switch(mmm_world *w, const char *name, const char *value);
+
+/**
+ * mmm_world_get_switch() - Read one policy switch of a world.
+ * @w:    the world.
+ * @name: the switch.
+ * @buf:  receives the value as mmm_world_set_switch() takes it, NUL-terminated.
+ * @len:  bytes at @buf.
+ *
+ * Context: One thread at a time per world. State is unchanged.
+ * Return: the length of the value (without the NUL); -EINVAL if an argument
+ * is NULL, the switch is unknown or @len is too small.  Since: 0.1.
+ */
+int mmm_world_get_switch(mmm_world *w, const char *name, char *buf, size_t len);
+
+/**
+ * struct mmm_fork_op_counters - What a process's fork cost (the child's).
+ * @size:              set by the caller to sizeof(struct mmm_fork_op_counters).
+ * @reserved:          0.
+ * @fork_batches:      folio_pte_batch batches copied (spec §2.3 P2).
+ * @fork_ptes_batched: PTEs copied in those batches.
+ * @fork_rmap_ops:     anon rmap duplications (folio_try_dup_anon_rmap_*
+ *                     calls): one per batch, one per PTE without batching.
+ * @fork_ref_ops:      folio reference additions, counted the same way.
+ * @fork_pages_copied: pages copied for the child (pinned-page gate, §2.5).
+ */
+struct mmm_fork_op_counters {
+	uint32_t size;
+	uint32_t reserved;
+	uint64_t fork_batches;
+	uint64_t fork_ptes_batched;
+	uint64_t fork_rmap_ops;
+	uint64_t fork_ref_ops;
+	uint64_t fork_pages_copied;
+};
+
+/**
+ * mmm_fork_op_counters() - Read a process's fork operation counters.
+ * @w:   the world.
+ * @pid: a process, live or exited (a child: the counts of the fork that made it).
+ * @out: receives the counters; @out->size must be set.
+ *
+ * Context: One thread at a time per world. State is unchanged.
+ * Return: 0; -EINVAL if @w or @out is NULL or @out->size is too small;
+ * -ESRCH if @pid was never created.  Since: 0.1.
+ */
+int mmm_fork_op_counters(mmm_world *w, mmm_pid pid, struct mmm_fork_op_counters *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,3 +13,4 @@ MMM_LAYOUT(struct mmm_fpb_result, 24);
 MMM_LAYOUT(struct mmm_world_config, 48);
 MMM_LAYOUT(struct mmm_page_state, 80);
 MMM_LAYOUT(struct mmm_fault_counters, 128);
+MMM_LAYOUT(struct mmm_fork_op_counters, 48);

@@ -177,6 +177,9 @@ public struct ScenarioResult: Sendable {
     public var snapshots: [SnapshotObservation] = []
     public var phases: [PhaseObservation] = []
     public var expectationsHeld = 0
+    /// Every process's counters at the end of the run, in creation order
+    /// (what `mmm compare` sets side by side; not part of the observation).
+    public var counters: [(process: String, counters: FaultCounters)] = []
     /// Expectations that did not hold, each with its line.
     public var failures: [ScenarioError] = []
     /// Why the run stopped early (parse error, unsupported line, failed
@@ -222,7 +225,9 @@ extension ScenarioResult {
 extension ScenarioHeader {
     /// The `config` line's words, in a fixed order.
     public var configWords: [String] {
-        var w = ["arch=\(arch)", "kernel=\(kernel)", "thp=\(ScenarioHeader.word(thp))"]
+        var w = ["arch=\(arch)", "kernel=\(kernel)"]
+        for s in switches { w.append("switch=" + s) }
+        w.append("thp=\(ScenarioHeader.word(thp))")
         for order in 2...WorldConfig.pmdOrder where thpOrders[order] != .never {
             w.append("thp-\(ScenarioHeader.sizeWord(order))=\(ScenarioHeader.word(thpOrders[order]))")
         }

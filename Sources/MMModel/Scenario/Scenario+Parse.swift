@@ -46,9 +46,11 @@ struct ScenarioParser {
     mutating func parseHeaderLine(_ l: (Int, [Substring], String), _ seen: inout Set<String>) throws(ScenarioError) -> Bool {
         let (n, w, _) = l
         let key = String(w[0])
-        let headerWords: Set<String> = ["arch", "kernel", "thp", "huge-zero-page", "swap", "page-cluster", "frames", "swap-slots"]
+        let headerWords: Set<String> = ["arch", "kernel", "switch", "thp", "huge-zero-page", "swap", "page-cluster", "frames",
+                                        "swap-slots"]
         guard headerWords.contains(key) else { return false }
-        let seenKey = key == "thp" && w.count == 3 ? "thp " + w[1] : key
+        let seenKey = key == "thp" && w.count == 3 ? "thp " + w[1]
+            : key == "switch" && w.count == 2 ? "switch " + (w[1].split(separator: "=").first ?? "") : key
         guard seen.insert(seenKey).inserted else { throw ScenarioError(line: n, "'\(seenKey)' given twice") }
         func arg(_ count: Int, _ usage: String) throws(ScenarioError) {
             guard w.count == count else { throw ScenarioError(line: n, "expected '\(usage)'") }
@@ -60,8 +62,22 @@ struct ScenarioParser {
             header.arch = a
         case "kernel":
             try arg(2, "kernel 6.18")
-            guard w[1] == "6.18" else { throw ScenarioError(line: n, "unknown kernel preset '\(w[1])' (only 6.18 exists)") }
+            guard KernelPolicy.preset(String(w[1])) != nil else {
+                throw ScenarioError(line: n, "unknown kernel preset '\(w[1])' (" + KernelPolicy.presetNames.joined(separator: ", ") + ")")
+            }
             header.kernel = String(w[1])
+        case "switch":
+            try arg(2, "switch NAME=VALUE")
+            let parts = w[1].split(separator: "=", maxSplits: 1)
+            let name = parts.first.map(String.init) ?? ""
+            guard let values = KernelPolicy.values(of: name) else {
+                throw ScenarioError(line: n, "unknown switch '\(name)' (" + KernelPolicy.switchNames.joined(separator: ", ") + ")")
+            }
+            var probe = KernelPolicy()
+            guard parts.count == 2, (try? probe.set(name, String(parts[1]))) != nil else {
+                throw ScenarioError(line: n, "switch \(name) takes " + values.joined(separator: ", "))
+            }
+            header.switches.append(String(w[1]))
         case "thp":
             guard w.count == 2 || w.count == 3 else { throw ScenarioError(line: n, "expected 'thp always|madvise|never' or 'thp SIZE always|madvise|never|inherit'") }
             guard let setting = ScenarioParser.thpSetting(w[w.count - 1]) else {
@@ -126,7 +142,7 @@ struct ScenarioParser {
                 out.append(ScenarioStatement(line: n, text: text, op: .fork(name: name, body: body)))
                 continue
             }
-            if ["arch", "kernel", "thp", "huge-zero-page", "swap", "page-cluster", "frames", "swap-slots"].contains(String(w[0])) {
+            if ["arch", "kernel", "switch", "thp", "huge-zero-page", "swap", "page-cluster", "frames", "swap-slots"].contains(String(w[0])) {
                 throw ScenarioError(line: n, "header line '\(w[0])' after the first operation")
             }
             // `try OP`: the operation may fail in the model without stopping the run.

@@ -91,6 +91,7 @@ struct ScenarioRunner {
         for i in phaseStarts.indices where phaseStarts[i].end == nil {
             phaseStarts[i].end = counters(phaseStarts[i].proc)
         }
+        result.counters = procs.indices.map { (procs[$0].name, counters($0)) }
         result.phases = phaseStarts.map { ph in
             PhaseObservation(process: procs[ph.proc].name, name: ph.name,
                              minor: ph.end!.minor - ph.start.minor, major: ph.end!.major - ph.start.major)

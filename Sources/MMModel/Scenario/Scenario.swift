@@ -26,8 +26,10 @@ public struct ScenarioError: Error, Hashable, Sendable, CustomStringConvertible 
 /// The header of a scenario: the machine and the knobs of the kernel it runs on.
 public struct ScenarioHeader: Hashable, Sendable {
     public var arch: Arch = .x86_64
-    /// The kernel preset; only "6.18" exists for now (kept for later presets).
+    /// The kernel preset (`KernelPolicy.presetNames`).
     public var kernel = "6.18"
+    /// `switch NAME=VALUE` lines, in order, applied over the preset.
+    public var switches: [String] = []
     /// `transparent_hugepage/enabled`.
     public var thp: THPSetting = .madvise
     /// `hugepages-<size>kB/enabled` by folio order (index 0 and 1 unused).
@@ -51,6 +53,8 @@ public struct ScenarioHeader: Hashable, Sendable {
         c.useHugeZeroPage = hugeZeroPage
         c.swapDevice = swapDevice
         c.pageCluster = pageCluster
+        // The parser accepted the preset and every switch.
+        c.policy = (try? KernelPolicy.make(preset: kernel, switches: switches)) ?? .v6_18
         return c
     }
 }
