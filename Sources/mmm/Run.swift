@@ -35,11 +35,24 @@ extension MMM {
         @Flag(help: "Add what the kernel does not show: PTE write/dirty/young, AnonExclusive, refcount, pins.")
         var verbose = false
 
+        @Option(help: ArgumentHelp("Run under this kernel preset instead of the header's 'kernel' line ("
+                                   + KernelPolicy.presetNames.joined(separator: ", ") + ").", valueName: "version"))
+        var preset: String?
+
+        @Option(name: .customLong("switch"),
+                help: ArgumentHelp("A policy switch NAME=VALUE, after the header's (docs/kernel-policy.md); repeatable.",
+                                   valueName: "name=value"))
+        var switches: [String] = []
+
         @Argument(help: ArgumentHelp("Scenario files.", valueName: "file"))
         var files: [String]
 
         func validate() throws {
             if files.isEmpty { throw ValidationError("give at least one scenario file") }
+            if let p = preset, KernelPolicy.preset(p) == nil {
+                throw ValidationError("unknown kernel preset '\(p)' (\(KernelPolicy.presetNames.joined(separator: ", ")))")
+            }
+            try validateSwitches(switches)
         }
 
         func run() throws {
@@ -50,7 +63,8 @@ extension MMM {
             }
             var allPassed = true
             for (f, text) in zip(files, texts) {
-                let r = Scenario.run(text: text, name: f)
+                let r = preset == nil && switches.isEmpty ? Scenario.run(text: text, name: f)
+                    : Scenario.run(text: text, name: f, preset: preset, switches: switches)
                 print(json ? r.observationJSON(verbose: verbose) : r.observationText(verbose: verbose),
                       terminator: json ? "\n" : "")
                 for e in r.failures { printError("\(f):\(e.line): expectation failed: \(e.message)") }

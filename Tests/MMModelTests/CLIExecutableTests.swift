@@ -247,7 +247,7 @@ struct CLIExecutableTests {
         #expect(lines.contains("  64  usage error (unknown option, word or value)"))
         // Only the subcommands that exist are listed.
         let subcommands = lines.drop { $0 != "SUBCOMMANDS:" }.dropFirst().prefix { !$0.isEmpty }
-        #expect(subcommands.count == 5)
+        #expect(subcommands.count == 6)
         #expect(subcommands.contains { $0.hasPrefix("  run ") })
     }
 
