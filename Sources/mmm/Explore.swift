@@ -13,7 +13,7 @@ extension MMM {
     /// every step; a violation is shrunk and written as a scenario.
     struct Explore: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Search random operation sequences for a broken invariant.",
+            abstract: "Search random operation sequences for broken rules.",
             discussion: """
                 Each run starts a small world (1024 frames; architecture, mTHP sizes, \
                 swap device and page-cluster chosen by the run's seed) and applies \
