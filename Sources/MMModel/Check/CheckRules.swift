@@ -217,7 +217,7 @@ extension World {
                            [.init("swcount", Int64(swap.count[Int(cs) + i]))])
                 }
             }
-            if pins.pages[pg] != nil && mappings > 0 && fl.contains(.anon) {
+            if !pins.pages.isEmpty && pins.pages[pg] != nil && mappings > 0 && fl.contains(.anon) {
                 let ae = ptes == 0 ? frames.ae(h) : frames.ae(pg)       // a PMD mapping: the head speaks
                 if !ae { report(.inv19, "pinned page mapped but not AnonExclusive", page: i) }
             }
@@ -228,7 +228,7 @@ extension World {
             if l.lmap != sum + m.pmds {
                 report(.inv6, "large mapcount differs from mappings", [.init("lmap", Int64(l.lmap)), .init("rmap", Int64(sum + m.pmds))])
             }
-            let pinned = pins.largePins[h] ?? 0
+            let pinned = pins.largePins.isEmpty ? 0 : pins.largePins[h] ?? 0
             if l.pincount != pinned { report(.pinCount, "pincount differs from the pins on its pages", [.init("pincount", Int64(l.pincount)), .init("pins", Int64(pinned))]) }
             for (id, cnt) in [(l.id0, l.cnt0), (l.id1, l.cnt1)] {
                 if id == 0 && cnt != 0 { report(.inv7, "empty MM slot with a count", [.init("count", Int64(cnt))]) }
@@ -244,7 +244,7 @@ extension World {
             if fl.contains(.ksm) { report(.inv13, "large KSM folio", [.init("order", Int64(frames.order(h)))]) }
         }
         let ref = frames.ref[Int(h)]
-        let expect = sum + m.pmds + (sc ? Int32(n) : 0) + (pins.weight[h] ?? 0)
+        let expect = sum + m.pmds + (sc ? Int32(n) : 0) + (pins.weight.isEmpty ? 0 : pins.weight[h] ?? 0)
         if ref <= 0 {
             report(.inv1, "allocated folio without references", [.init("refcount", Int64(ref))])
         } else if ref != expect {

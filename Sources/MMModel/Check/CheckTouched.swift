@@ -15,6 +15,8 @@
 struct CheckBaseline: Sendable {
     var rss: [(anon: Int64, swap: Int64)] = []
     var hugeZero = 0
+    /// Scratch of `checkTouched`: one bit per frame, all clear between checks.
+    var headMarks: [UInt64] = []
 }
 
 extension World {
@@ -44,6 +46,13 @@ extension World {
         violations.append(contentsOf: checkTouched())
     }
 
+    /// What check-after-each-operation found since the last call, in order;
+    /// the world forgets it.
+    public mutating func takeViolations() -> [Violation] {
+        defer { violations = [] }
+        return violations
+    }
+
     /// The violations among what changed since the last `checkTouched` (or
     /// since tracking began), then forgets those changes. Falls back to the
     /// full `check()` when the world does not track changes.
@@ -59,16 +68,13 @@ extension World {
         var delta = [(anon: Int64, swap: Int64)](repeating: (0, 0), count: processes.count)
         var hugeZeroDelta = 0
 
+        // A method, not a nested function: a nested function capturing the
+        // mutating `self` copied `frames` (a retain per array) at every call.
         func note(_ v: UInt64, pmd: Bool) {
-            if v == 0 || (pmd && !fmt.pmdIsLeaf(v)) { return }
-            let pte = pmd ? fmt.pteOfPmd(v) : Pte(v)
-            switch fmt.kind(of: pte) {
-            case .present:
-                if let f = frames.frame(ofPfn: fmt.pfn(pte)) { touchedFrames.append(f) }
-            case .swap:
-                let s = Int(fmt.archSwpOffset(pte))
-                if s > 0 && s < swap.slots { touchedSlots.append(s) }
-            default: break
+            switch touchedTarget(v, pmd: pmd) {
+            case .frame(let f): touchedFrames.append(f)
+            case .slot(let s): touchedSlots.append(s)
+            case .none: break
             }
         }
 
@@ -117,8 +123,22 @@ extension World {
         }
 
         // Folios: each once, against an rmap walk.
+        // Each head once: marked in a bitmap kept between checks (and cleared
+        // after), then sorted for a stable order; cheaper than sorting every
+        // frame noted, which after a fork is each frame four or five times.
         var heads: [Int32] = []
-        for f in touchedFrames where Int(f) < frames.count && frames.isAllocated(f) { heads.append(frames.head(f)) }
+        if checkBaseline.headMarks.count < (frames.count + 63) >> 6 {
+            checkBaseline.headMarks = [UInt64](repeating: 0, count: (frames.count + 63) >> 6)
+        }
+        for f in touchedFrames where Int(f) < frames.count && frames.isAllocated(f) {
+            let h = frames.head(f)
+            let w = Int(h) >> 6, b = UInt64(1) << UInt64(h & 63)
+            if checkBaseline.headMarks[w] & b == 0 {
+                checkBaseline.headMarks[w] |= b
+                heads.append(h)
+            }
+        }
+        for h in heads { checkBaseline.headMarks[Int(h) >> 6] = 0 }
         heads.sort()
         let pins = pinIndex()
         var last: Int32 = -1
@@ -172,6 +192,24 @@ extension World {
         swap.drain()
         resetBaseline()
         return dedupe(out)
+    }
+
+    /// What an entry value names, for `checkTouched`: a frame of memory, a
+    /// swap slot, or nothing.
+    enum TouchedTarget { case none, frame(Int32), slot(Int) }
+
+    func touchedTarget(_ v: UInt64, pmd: Bool) -> TouchedTarget {
+        if v == 0 || (pmd && !fmt.pmdIsLeaf(v)) { return .none }
+        let pte = pmd ? fmt.pteOfPmd(v) : Pte(v)
+        switch fmt.kind(of: pte) {
+        case .present:
+            if let f = frames.frame(ofPfn: fmt.pfn(pte)) { return .frame(f) }
+        case .swap:
+            let s = Int(fmt.archSwpOffset(pte))
+            if s > 0 && s < swap.slots { return .slot(s) }
+        default: break
+        }
+        return .none
     }
 
     /// The mappings of folio `h` as its rmap walk finds them.
