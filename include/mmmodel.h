@@ -1540,6 +1540,259 @@ struct mmm_fault_counters {
 int mmm_fault_counters(mmm_world *w, mmm_pid pid, struct mmm_fault_counters *out);
 
 /* ------------------------------------------------------------------------ */
+/* Checker and reverse map                                                   */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The checker audits a world against the invariants of
+ * fault-fork-rmap-semantics.md §8 and the encoding rules: what the kernel's
+ * debug machinery (page_table_check, DEBUG_VM) would catch. Each violation
+ * carries a stable rule id: "INV-1" .. "INV-22" for the spec's invariants,
+ * "ENC-STRAY", "ENC-KIND" for entries the kernel would not produce,
+ * "PT-FREE-FRAME", "PT-FREE-SLOT", "PT-NO-VMA", "RMAP-ADDR",
+ * "FOLIO-GEOMETRY" and "PIN-COUNT". A world built and changed only through
+ * this interface has no violations; a violation is a bug of the model.
+ *
+ * The reverse map finds every entry that maps a folio, as the kernel's
+ * page_vma_mapped_walk() does over the anon rmap (spec §5.1, §5.2).
+ */
+
+/* What mmm_world_check() audits (@flags). */
+#define MMM_CHECK_FULL    0u /* every page table, folio and swap slot */
+#define MMM_CHECK_TOUCHED 1u /* only what changed since the last touched check */
+
+/* What a world records for the checker (mmm_world_set_check() @mode). */
+#define MMM_CHECK_MODE_OFF     0u /* nothing (the default) */
+#define MMM_CHECK_MODE_TRACK   1u /* record changes, for MMM_CHECK_TOUCHED */
+#define MMM_CHECK_MODE_EACH_OP 2u /* check after every operation, and record what it finds */
+
+/* Which optional fields of struct mmm_violation hold a value (@has). */
+#define MMM_VIOLATION_HAS_ADDR  (1u << 0)
+#define MMM_VIOLATION_HAS_ENTRY (1u << 1)
+#define MMM_VIOLATION_HAS_PFN   (1u << 2)
+#define MMM_VIOLATION_HAS_SLOT  (1u << 3)
+
+/* Bytes of struct mmm_violation.rule, its NUL included. */
+#define MMM_RULE_ID_LEN 16
+
+/**
+ * mmm_world_get_config() - Read back how a world was built.
+ * @w:   the world.
+ * @out: receives the world's config; @out->size must be set. Untouched on error.
+ *
+ * The values mmm_world_create() was given, normalised: what a checker or a
+ * helper needs to decode the world's entries (@out->arch).
+ * Context: One thread at a time per world. State is unchanged.
+ * Return: 0; -EINVAL if @w or @out is NULL or @out->size is too small.
+ * Since: 0.1.
+ */
+int mmm_world_get_config(mmm_world *w, struct mmm_world_config *out);
+
+/**
+ * typedef mmm_violations - The violations one check found (opaque iterator).
+ *
+ * Returned by mmm_world_check() and mmm_world_take_violations(); read with
+ * mmm_violations_count() and mmm_violations_next(); freed with
+ * mmm_violations_free(). It is a snapshot: it owns its strings and does not
+ * refer to the world, which may change or be destroyed meanwhile.
+ */
+typedef struct mmm_violations mmm_violations;
+
+/**
+ * struct mmm_violation - One broken rule at one place.
+ * @size:     set by the caller to sizeof(struct mmm_violation).
+ * @has:      MMM_VIOLATION_HAS_* bits: which of @addr, @entry, @pfn, @slot
+ *            hold a value; the others read 0.
+ * @rule:     the rule id, NUL-terminated, e.g. "INV-14" or "ENC-STRAY".
+ * @pid:      the process whose entry breaks the rule; 0 when the rule is
+ *            about a folio, a swap slot or the world as a whole.
+ * @reserved: 0.
+ * @addr:     the entry's address (a PMD's 2 MiB-aligned start).
+ * @entry:    the raw PTE or PMD leaf.
+ * @pfn:      the page's PFN, or the folio's first PFN.
+ * @slot:     the swap slot.
+ * @message:  what is wrong, in English, e.g. "page mapped writable while
+ *            mapped elsewhere too"; valid until the iterator is freed.
+ * @values:   the offending values as "name=value" words separated by spaces,
+ *            e.g. "mapcount=2 rmap=1"; "" when there are none; valid until
+ *            the iterator is freed.
+ */
+struct mmm_violation {
+	uint32_t size;
+	uint32_t has;
+	char rule[MMM_RULE_ID_LEN];
+	mmm_pid pid;
+	uint32_t reserved;
+	uint64_t addr;
+	uint64_t entry;
+	uint64_t pfn;
+	uint64_t slot;
+	const char *message;
+	const char *values;
+};
+
+/**
+ * mmm_world_check() - Audit a world.
+ * @w:     the world.
+ * @flags: MMM_CHECK_FULL or MMM_CHECK_TOUCHED.
+ * @out:   receives the violations found (possibly none); free it with
+ *         mmm_violations_free(). Untouched on error.
+ *
+ * MMM_CHECK_FULL reads every page table of every live process, every folio
+ * and every swap slot; it costs time proportional to the world's entries,
+ * frames and slots and changes nothing. MMM_CHECK_TOUCHED checks only the
+ * entries, folios and slots changed since the last touched check (or since
+ * mmm_world_set_check() turned recording on), each folio against an rmap walk,
+ * and then forgets those changes; a violation found before is reported again
+ * only if its place changes again. When the world records nothing
+ * (MMM_CHECK_MODE_OFF) it is the full audit. With MMM_CHECK_MODE_EACH_OP the
+ * world already ran it after the last operation, so it finds nothing new.
+ * Violations come in a stable order: entries by process and address, then
+ * per-process counters, folios by PFN, slots by number.
+ * Context: One thread at a time per world. Pages, entries and counts are
+ * unchanged.
+ * Return: 0; -EINVAL if @w or @out is NULL or @flags is neither value.
+ * Since: 0.1.
+ */
+int mmm_world_check(mmm_world *w, uint32_t flags, mmm_violations **out);
+
+/**
+ * mmm_world_set_check() - Choose what a world records for the checker.
+ * @w:    the world.
+ * @mode: MMM_CHECK_MODE_OFF, MMM_CHECK_MODE_TRACK or MMM_CHECK_MODE_EACH_OP.
+ *
+ * MMM_CHECK_MODE_TRACK records what each operation changes, so that
+ * mmm_world_check(MMM_CHECK_TOUCHED) audits only that; MMM_CHECK_MODE_EACH_OP
+ * also runs that incremental check at the end of every operation that changes
+ * the world and keeps what it finds for mmm_world_take_violations(); the
+ * operation itself never fails for it. Turning recording on forgets earlier
+ * changes and trusts the present state: run a full check first if it is in
+ * doubt. MMM_CHECK_MODE_OFF stops recording; violations already kept stay
+ * until taken. Recording makes operations slower (see mmm-bench
+ * --check-only), never different.
+ * Context: One thread at a time per world.
+ * Return: 0; -EINVAL if @w is NULL or @mode is not one of the values.
+ * Since: 0.1.
+ */
+int mmm_world_set_check(mmm_world *w, uint32_t mode);
+
+/**
+ * mmm_world_take_violations() - Hand over what check-after-every-operation found.
+ * @w:   the world.
+ * @out: receives the violations kept since the last call, in the order found
+ *       (possibly none); free it with mmm_violations_free(). Untouched on error.
+ *
+ * The world forgets them: a second call returns only what was found since.
+ * Context: One thread at a time per world.
+ * Return: 0; -EINVAL if @w or @out is NULL.  Since: 0.1.
+ */
+int mmm_world_take_violations(mmm_world *w, mmm_violations **out);
+
+/**
+ * mmm_violations_count() - How many violations an iterator holds.
+ * @v: the iterator, or NULL.
+ *
+ * The total, however many mmm_violations_next() has already returned.
+ * Context: Any thread; one thread at a time per iterator.
+ * Return: the count; 0 for NULL.  Since: 0.1.
+ */
+size_t mmm_violations_count(const mmm_violations *v);
+
+/**
+ * mmm_violations_next() - Read the next violation.
+ * @v:   the iterator.
+ * @out: receives the violation; @out->size must be set. Untouched when the
+ *       iterator is exhausted or on error.
+ *
+ * Context: Any thread; one thread at a time per iterator.
+ * Return: 1 when a violation was written; 0 when there are no more; -EINVAL
+ * if @v or @out is NULL or @out->size is too small.  Since: 0.1.
+ */
+int mmm_violations_next(mmm_violations *v, struct mmm_violation *out);
+
+/**
+ * mmm_violations_free() - Free an iterator and its strings.
+ * @v: the iterator, or NULL (then nothing happens).
+ *
+ * The @message and @values pointers it handed out become invalid.
+ * Context: Any thread; one thread at a time per iterator.
+ * Return: nothing.  Since: 0.1.
+ */
+void mmm_violations_free(mmm_violations *v);
+
+/**
+ * struct mmm_rmap_mapping - One entry mapping a folio, as mmm_rmap_walk() reports it.
+ * @size:   sizeof(struct mmm_rmap_mapping) as the library knows it; fields
+ *          beyond it do not exist for the callback.
+ * @is_pmd: 1 if a PMD leaf maps the folio, 0 for a PTE.
+ * @pid:    the process.
+ * @addr:   the page's address for a PTE; the 2 MiB-aligned start for a PMD.
+ * @entry:  the PTE, or the PMD leaf.
+ * @pfn:    the PFN the PTE maps; for a PMD, the PFN it starts at.
+ */
+struct mmm_rmap_mapping {
+	uint32_t size;
+	uint32_t is_pmd;
+	mmm_pid pid;
+	uint32_t reserved;
+	uint64_t addr;
+	uint64_t entry;
+	uint64_t pfn;
+};
+
+/**
+ * typedef mmm_rmap_fn - The callback of mmm_rmap_walk().
+ * @m:   the mapping, valid during the call.
+ * @ctx: the caller's pointer, as given to mmm_rmap_walk().
+ *
+ * Return 0 to continue the walk, non-zero to stop it.
+ */
+typedef int (*mmm_rmap_fn)(const struct mmm_rmap_mapping *m, void *ctx);
+
+/**
+ * mmm_rmap_walk() - Visit every entry that maps the folio of a page.
+ * @w:    the world.
+ * @pid:  a process.
+ * @addr: an address of @pid whose page is a present mapping of a folio, or a
+ *        swap PTE whose slot's folio is in the swap cache.
+ * @fn:   called once per mapping, or NULL to only count them.
+ * @ctx:  passed to @fn.
+ *
+ * Walks every live process, in pid order, and in each the pages of the folio
+ * in address order; a PMD mapping is reported once. Only present entries are
+ * mappings; swap PTEs naming the folio's slots are not (R-MAP-4). @fn may read
+ * @w but must not change it (the walk goes on over the world as it was).
+ * Kernel: rmap_walk_anon() with page_vma_mapped_walk() (mm/rmap.c).
+ * Context: One thread at a time per world. State is unchanged.
+ * Return: the number of mappings reported to @fn (the one that stopped the
+ * walk included), or all of them when @fn is NULL; -EINVAL if @w is NULL,
+ * @addr is 2^47 or above, or no folio is there (none, the zero page, a swap
+ * PTE without a cached folio); -EFAULT if no VMA of @pid contains @addr;
+ * -ESRCH if @pid is not a live process.  Since: 0.1.
+ */
+int mmm_rmap_walk(mmm_world *w, mmm_pid pid, uint64_t addr, mmm_rmap_fn fn, void *ctx);
+
+/**
+ * mmm_folio_referenced() - Age the folio of a page, as reclaim does.
+ * @w:          the world.
+ * @pid:        a process.
+ * @addr:       an address of @pid whose page is a folio, as for mmm_rmap_walk().
+ * @referenced: receives how many mappings had the accessed (young) bit set;
+ *              may be NULL.
+ *
+ * Walks the folio's mappings and test-and-clears each one's accessed bit
+ * (R-REF-WALK-1); nothing else changes: not write, dirty or soft-dirty, no
+ * AnonExclusive and no count. The classic LRU path: no look-around of
+ * neighbouring PTEs.
+ * Kernel: folio_referenced() (mm/rmap.c).
+ * Context: One thread at a time per world. State is unchanged on error.
+ * Return: 0; -EINVAL if @w is NULL, @addr is 2^47 or above, or no folio is
+ * there; -EFAULT if no VMA of @pid contains @addr; -ESRCH if @pid is not a
+ * live process.  Since: 0.1.
+ */
+int mmm_folio_referenced(mmm_world *w, mmm_pid pid, uint64_t addr, int *referenced);
+
+/* ------------------------------------------------------------------------ */
 /* Kernel policy: presets and switches (issue 6)                              */
 /* ------------------------------------------------------------------------ */
 

@@ -13,4 +13,6 @@ MMM_LAYOUT(struct mmm_fpb_result, 24);
 MMM_LAYOUT(struct mmm_world_config, 48);
 MMM_LAYOUT(struct mmm_page_state, 80);
 MMM_LAYOUT(struct mmm_fault_counters, 128);
+MMM_LAYOUT(struct mmm_violation, 64 + 2 * sizeof(void *));
+MMM_LAYOUT(struct mmm_rmap_mapping, 40);
 MMM_LAYOUT(struct mmm_fork_op_counters, 48);
