@@ -16,8 +16,8 @@
  *
  * The functions named _mmm_* below are internal helpers: use the macros.
  *
- * Assertions over a whole world (consistency checker, fault counts) come with
- * the world interface in a later release.
+ * Assertions over a whole world (the consistency checker, an entry of a
+ * process, fault counts) follow the encoding ones.
  */
 #ifndef MMMODEL_CMOCKA_H
 #define MMMODEL_CMOCKA_H
@@ -315,6 +315,215 @@ static inline void _mmm_assert_pte_equal(mmm_arch arch, uint64_t expected,
 #define mmm_assert_pte_equal_at(arch, expected, actual, file, line) \
 	_mmm_assert_pte_equal((arch), (expected), (actual), #expected, #actual, \
 			      (file), (line))
+
+/* ------------------------------------------------------------------------ */
+/* Assertions over a world                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Internal helpers - use the macros below. */
+
+/* Prints the world's message after a failed call in a helper, and fails. */
+static inline void _mmm_world_call_failed(const char *who, mmm_world *w, const char *call,
+					  int ret, const char *file, int line)
+{
+	char text[96];
+
+	print_error("%s: %s returned %s (%s:%d)\n  world message: \"%s\"\n", who, call,
+		    _mmm_ret_text(ret, text, sizeof(text)), file, line, mmm_world_errmsg(w));
+	_fail(file, line);
+}
+
+/* Prints one violation on one line: rule id, pid, where, message, values. */
+static inline void _mmm_print_violation(const struct mmm_violation *v)
+{
+	char where[160];
+
+	where[0] = '\0';
+	if (v->pid != 0)
+		_mmm_append(where, sizeof(where), " pid %d", (int)v->pid);
+	if (v->has & MMM_VIOLATION_HAS_ADDR)
+		_mmm_append(where, sizeof(where), " addr 0x%" PRIx64, v->addr);
+	if (v->has & MMM_VIOLATION_HAS_ENTRY)
+		_mmm_append(where, sizeof(where), " entry 0x%016" PRIx64, v->entry);
+	if (v->has & MMM_VIOLATION_HAS_PFN)
+		_mmm_append(where, sizeof(where), " pfn 0x%" PRIx64, v->pfn);
+	if (v->has & MMM_VIOLATION_HAS_SLOT)
+		_mmm_append(where, sizeof(where), " slot %" PRIu64, v->slot);
+	print_error("  %s%s: %s%s%s%s\n", v->rule, where, v->message, v->values[0] ? " (" : "",
+		    v->values, v->values[0] ? ")" : "");
+}
+
+static inline void _mmm_assert_consistent(mmm_world *w, const char *expr, const char *file,
+					  int line)
+{
+	mmm_violations *vs = NULL;
+	struct mmm_violation v;
+	size_t n;
+	int r = mmm_world_check(w, MMM_CHECK_FULL, &vs);
+
+	if (r < 0) {
+		_mmm_world_call_failed("mmm_assert_consistent", w, "mmm_world_check", r, file, line);
+		return;
+	}
+	n = mmm_violations_count(vs);
+	if (n == 0) {
+		mmm_violations_free(vs);
+		return;
+	}
+	print_error("mmm_assert_consistent: %s has %zu violation%s (%s:%d)\n", expr, n,
+		    n == 1 ? "" : "s", file, line);
+	memset(&v, 0, sizeof(v));
+	v.size = sizeof(v);
+	while (mmm_violations_next(vs, &v) == 1)
+		_mmm_print_violation(&v);
+	mmm_violations_free(vs);
+	_fail(file, line);
+}
+
+static inline void _mmm_assert_pte(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t expected,
+				   const char *file, int line)
+{
+	struct mmm_page_state s;
+	struct mmm_world_config c;
+	char e[256], a[256], d[384];
+	int r;
+
+	memset(&s, 0, sizeof(s));
+	s.size = sizeof(s);
+	r = mmm_page_state(w, pid, addr, &s);
+	if (r < 0) {
+		_mmm_world_call_failed("mmm_assert_pte", w, "mmm_page_state", r, file, line);
+		return;
+	}
+	if (s.entry == expected)
+		return;
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	r = mmm_world_get_config(w, &c);
+	if (r < 0) {
+		_mmm_world_call_failed("mmm_assert_pte", w, "mmm_world_get_config", r, file, line);
+		return;
+	}
+	_mmm_pte_diff(c.arch, expected, s.entry, d, sizeof(d));
+	print_error("mmm_assert_pte: pid %d, addr 0x%" PRIx64 " (%s:%d)\n"
+		    "  expected 0x%016" PRIx64 "  %s\n"
+		    "  actual   0x%016" PRIx64 "  %s%s\n"
+		    "  differs %s\n",
+		    (int)pid, addr, file, line,
+		    expected, _mmm_pte_text(c.arch, expected, e, sizeof(e)),
+		    s.entry, _mmm_pte_text(c.arch, s.entry, a, sizeof(a)),
+		    s.pmd_mapped ? "  (PMD leaf)" : "", d);
+	_fail(file, line);
+}
+
+static inline void _mmm_assert_faults(mmm_world *w, mmm_pid pid, uint64_t minor, uint64_t major,
+				      const char *file, int line)
+{
+	struct mmm_fault_counters c;
+	int r;
+
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	r = mmm_fault_counters(w, pid, &c);
+	if (r < 0) {
+		_mmm_world_call_failed("mmm_assert_faults", w, "mmm_fault_counters", r, file, line);
+		return;
+	}
+	if (c.minor == minor && c.major == major)
+		return;
+	print_error("mmm_assert_faults: pid %d (%s:%d)\n"
+		    "  minor expected %" PRIu64 ", actual %" PRIu64 "%s\n"
+		    "  major expected %" PRIu64 ", actual %" PRIu64 "%s\n",
+		    (int)pid, file, line, minor, c.minor, c.minor != minor ? "  differs" : "",
+		    major, c.major, c.major != major ? "  differs" : "");
+	_fail(file, line);
+}
+
+/**
+ * mmm_assert_consistent() - Assert that a world passes the full audit.
+ * @w: the world (mmm_world *).
+ *
+ * Runs mmm_world_check() with MMM_CHECK_FULL. Passes when it finds no
+ * violation. Otherwise prints the world expression and the number of
+ * violations, then one line per violation: its rule id, the process, address,
+ * entry, PFN and swap slot where it has them, its message and its offending
+ * values, e.g.
+ * "  INV-14 pid 2 addr 0x7f0000001000 entry 0x... pfn 0x1234: page mapped
+ * writable while mapped elsewhere too (mapcount=2)"; and fails the test. A
+ * failed mmm_world_check() fails the test too, with the world's message.
+ * Violations kept by check-after-every-operation are not consulted (see
+ * mmm_world_take_violations()). @w is evaluated exactly once.
+ */
+#define mmm_assert_consistent(w) \
+	_mmm_assert_consistent((w), #w, __FILE__, __LINE__)
+
+/**
+ * mmm_assert_consistent_at() - mmm_assert_consistent() reporting a given call site.
+ * @w:    the world.
+ * @file: the file name to report.
+ * @line: the line number to report.
+ */
+#define mmm_assert_consistent_at(w, file, line) \
+	_mmm_assert_consistent((w), #w, (file), (line))
+
+/**
+ * mmm_assert_pte() - Assert the entry that maps an address of a process.
+ * @w:        the world (mmm_world *).
+ * @pid:      the process.
+ * @addr:     the address.
+ * @expected: the raw value wanted: the PTE, or the PMD leaf when a PMD maps
+ *            @addr (0 for no entry).
+ *
+ * Reads the entry with mmm_page_state() (its @entry field) and compares raw
+ * values. On a difference prints the process and address, both values in hex
+ * with their mmm_pte_format() line in the world's arch ("(PMD leaf)" after the
+ * actual one when a PMD maps @addr), then "differs" followed by what differs,
+ * as mmm_assert_pte_equal() does; and fails the test. A failed
+ * mmm_page_state() (no VMA, no such process) fails the test with the world's
+ * message. Each argument is evaluated exactly once.
+ */
+#define mmm_assert_pte(w, pid, addr, expected) \
+	_mmm_assert_pte((w), (pid), (addr), (expected), __FILE__, __LINE__)
+
+/**
+ * mmm_assert_pte_at() - mmm_assert_pte() reporting a given call site.
+ * @w:        the world.
+ * @pid:      the process.
+ * @addr:     the address.
+ * @expected: the raw value wanted.
+ * @file:     the file name to report.
+ * @line:     the line number to report.
+ */
+#define mmm_assert_pte_at(w, pid, addr, expected, file, line) \
+	_mmm_assert_pte((w), (pid), (addr), (expected), (file), (line))
+
+/**
+ * mmm_assert_faults() - Assert a process's fault counts.
+ * @w:     the world (mmm_world *).
+ * @pid:   the process, live or exited.
+ * @minor: the minor faults wanted (struct mmm_fault_counters.minor, ru_minflt).
+ * @major: the major faults wanted (.major, ru_majflt).
+ *
+ * Compares the totals since the process was created. On a difference prints
+ * the process and, for minor and for major, the expected and actual counts,
+ * marking the ones that differ; and fails the test. A failed
+ * mmm_fault_counters() fails the test with the world's message. Each argument
+ * is evaluated exactly once.
+ */
+#define mmm_assert_faults(w, pid, minor, major) \
+	_mmm_assert_faults((w), (pid), (minor), (major), __FILE__, __LINE__)
+
+/**
+ * mmm_assert_faults_at() - mmm_assert_faults() reporting a given call site.
+ * @w:     the world.
+ * @pid:   the process.
+ * @minor: the minor faults wanted.
+ * @major: the major faults wanted.
+ * @file:  the file name to report.
+ * @line:  the line number to report.
+ */
+#define mmm_assert_faults_at(w, pid, minor, major, file, line) \
+	_mmm_assert_faults((w), (pid), (minor), (major), (file), (line))
 
 #ifdef __cplusplus
 }
