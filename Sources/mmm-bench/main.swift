@@ -2,11 +2,14 @@
 // operations written directly in C, side by side in one run.
 //
 // Build and run in release:
-//   swift build -c release --product mmm-bench && .build/release/mmm-bench [--quick] [--fork-only]
+//   swift build -c release --product mmm-bench && .build/release/mmm-bench [--quick] [--fork-only] [--check-only]
 //
 // After the C ABI table comes the fork benchmark (ForkBench.swift, live_fork.c):
 // World.fork of a process holding 1 GiB of written anonymous memory against
 // fork() of a live process holding the same; --fork-only runs just that.
+// Then the checker benchmark (CheckBench.swift): the full audit of a world
+// with 1 GiB resident, and check-after-every-operation against the same
+// mixed workload unchecked; --check-only runs just that.
 //
 // The timing loops and the reference C implementations live in the
 // MMModelBenchC target (bench.c, ref.c); this file only drives them and
@@ -27,12 +30,14 @@ let args = CommandLine.arguments.dropFirst()
 var quick = false
 var forkOnly = false
 var exploreOnly = false
-let usage = "usage: mmm-bench [--quick] [--fork-only] [--explore-only]"
+var checkOnly = false
+let usage = "usage: mmm-bench [--quick] [--fork-only] [--check-only] [--explore-only]"
 for a in args {
     switch a {
     case "--quick": quick = true
     case "--fork-only": forkOnly = true
     case "--explore-only": exploreOnly = true
+    case "--check-only": checkOnly = true
     case "-h", "--help":
         print(usage + """
 
@@ -41,6 +46,8 @@ for a in args {
           --fork-only  only the fork benchmark (model World.fork vs the live kernel's fork())
           --explore-only  only the explore benchmark (checked random operations per second on
                        worlds of <= 64 pages; time to shrink a violation of a rule broken on purpose)
+          --check-only only the checker benchmark (full audit of 1 GiB; check after every
+                       operation vs unchecked on a mixed workload; --quick: 64 MiB, 30000 ops)
         """)
         exit(0)
     default:
@@ -54,6 +61,9 @@ if forkOnly {
 }
 if exploreOnly {
     exit(runExploreBench(quick: quick) ? 0 : 1)   // ExploreBench.swift
+}
+if checkOnly {
+    exit(runCheckBench(quick: quick) ? 0 : 1)
 }
 
 /// `v` with `digits` decimals, without Foundation.
@@ -115,4 +125,5 @@ for i in 0..<total {
     print(cells.joined(separator: " | "))
 }
 print("\ntargets met: \(met)/\(total)\n")
-exit(runForkBench(quick: quick) ? 0 : 1)
+let forkOK = runForkBench(quick: quick)
+exit(forkOK && runCheckBench(quick: quick) ? 0 : 1)
