@@ -47,6 +47,12 @@ static void round_trip_at(mmm_arch arch, uint64_t v, int *checked, const char *f
 
 	if (info.stray != 0)
 		return;
+	/* mmmodel.h: an empty PTE marker decodes but is refused by encode (the
+	 * kernel never installs one, handle_pte_marker() WARNs). */
+	if (info.kind == MMM_PTE_KIND_MARKER && info.marker == 0) {
+		mmm_assert_errno_at(mmm_pte_encode(arch, &info, &back), -EINVAL, file, line);
+		return;
+	}
 	mmm_assert_errno_at(mmm_pte_encode(arch, &info, &back), 0, file, line);
 	mmm_assert_pte_equal_at(arch, v, back, file, line);
 	if (checked)
