@@ -20,5 +20,5 @@ struct MMM: ParsableCommand {
               64  usage error (unknown option, word or value)
             """,
         version: "0.1.0",  // MMM_VERSION_STRING
-        subcommands: [Decode.self, Encode.self, Run.self, Explore.self, Conform.self, Compare.self])
+        subcommands: [Decode.self, Encode.self, Run.self, Show.self, Explore.self, Conform.self, Compare.self])
 }

@@ -250,7 +250,7 @@ struct CLIExecutableTests {
         // By name: a wrapped abstract adds a line, not a subcommand.
         let names = Set(subcommands.filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }
             .compactMap { $0.split(separator: " ").first.map(String.init) })
-        #expect(names == ["decode", "encode", "run", "explore", "conform", "compare"])
+        #expect(names == ["decode", "encode", "run", "show", "explore", "conform", "compare"])
         #expect(subcommands.contains { $0.hasPrefix("  run ") })
     }
 

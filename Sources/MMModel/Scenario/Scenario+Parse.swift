@@ -134,6 +134,9 @@ struct ScenarioParser {
                 guard w.count == 3 || w.count == 2, w.last == "{" else {
                     throw ScenarioError(line: n, "expected 'fork NAME {' (the child's block follows, closed by '}')")
                 }
+                guard depth < ScenarioRunner.maxDepth else {
+                    throw ScenarioError(line: n, "fork blocks nest more than \(ScenarioRunner.maxDepth) deep")
+                }
                 let name = w.count == 3 ? String(w[1]) : ScenarioParser.freshName("child", names)
                 try ScenarioParser.checkName(name, n)
                 guard !names.contains(name) else { throw ScenarioError(line: n, "process name '\(name)' is already used") }

@@ -66,6 +66,18 @@ struct ScenarioRunner {
     var frameIds: [UInt64: Int] = [:]
     var swapIds: [Int: Int] = [:]
     var result: ScenarioResult
+    /// Where to take a copy of the world (`Scenario.state(at:)`), and the copy.
+    var capturePoint: ScenarioPoint? = nil
+    var captured: ScenarioState? = nil
+    /// Blocks running inside one another (forks and resumes); bounded so that
+    /// no script can exhaust the stack.
+    var depth = 0
+    static let maxDepth = 64
+    /// Page observations kept over the whole run (pages of every live process
+    /// at every snapshot): bounded so that a script's observation cannot
+    /// exhaust memory (about 200 bytes each).
+    var observedPages = 0
+    static let maxObservedPages = 1 << 22
 
     init(_ s: Scenario, name: String) {
         scenario = s
@@ -87,7 +99,12 @@ struct ScenarioRunner {
         } catch {
             result.error = error
         }
-        takeSnapshot("end", line: 0)
+        do throws(ScenarioError) {
+            try checkObservationBudget(line: 0)
+            takeSnapshot("end", line: 0)
+        } catch {
+            if result.error == nil { result.error = error }
+        }
         for i in phaseStarts.indices where phaseStarts[i].end == nil {
             phaseStarts[i].end = counters(phaseStarts[i].proc)
         }
@@ -119,11 +136,14 @@ struct ScenarioRunner {
         while procs[i].pc < procs[i].body.count {
             let s = procs[i].body[procs[i].pc]
             procs[i].pc += 1
-            switch try exec(s, i) {
-            case .next: continue
-            case .pause: procs[i].status = .paused; return
-            case .exit: procs[i].status = .exited; return
+            let flow = try exec(s, i)
+            switch flow {
+            case .next: break
+            case .pause: procs[i].status = .paused
+            case .exit: procs[i].status = .exited
             }
+            capture(afterLine: s.line)
+            if flow != .next { return }
         }
         procs[i].status = .finished
     }
@@ -200,7 +220,8 @@ struct ScenarioRunner {
                 procs.append(Proc(name: name, pid: child, maps: procs[i].maps, body: body))
                 let c = procs.count - 1
                 openPhase(c, "start")
-                try runProcess(c)
+                capture(afterLine: s.line)
+                try nested(s) { (r: inout ScenarioRunner) throws(ScenarioError) in try r.runProcess(c) }
             case .pause:
                 return .pause
             case .resume(let name):
@@ -208,7 +229,7 @@ struct ScenarioRunner {
                 guard procs[c].status == .paused else {
                     throw ScenarioError(line: s.line, "cannot resume \(name): it is \(procs[c].status.rawValue), not paused")
                 }
-                try runProcess(c)
+                try nested(s) { (r: inout ScenarioRunner) throws(ScenarioError) in try r.runProcess(c) }
             case .exit:
                 try world.exit(pid)
                 if let open = procs[i].openPhase { phaseStarts[open].end = counters(i) }
@@ -231,6 +252,7 @@ struct ScenarioRunner {
                 guard !result.snapshots.contains(where: { $0.name == name }) else {
                     throw ScenarioError(line: s.line, "snapshot '\(name)' was already taken")
                 }
+                try checkObservationBudget(line: s.line)
                 takeSnapshot(name, line: s.line)
             case .expectFaults(let proc, let phase, let minor, let major):
                 try expectFaults(s, i, proc, phase, minor, major)
@@ -248,6 +270,16 @@ struct ScenarioRunner {
             throw ScenarioError(line: s.line, "'\(s.text)' failed: \(error)")
         }
         return .next
+    }
+
+    /// Runs a block inside the current one (a forked child, a resumed process).
+    mutating func nested(_ s: ScenarioStatement, _ body: (inout ScenarioRunner) throws(ScenarioError) -> Void) throws(ScenarioError) {
+        guard depth < ScenarioRunner.maxDepth else {
+            throw ScenarioError(line: s.line, "'\(s.text)': more than \(ScenarioRunner.maxDepth) blocks running inside one another")
+        }
+        depth += 1
+        defer { depth -= 1 }
+        try body(&self)
     }
 
     // MARK: Observing
@@ -345,6 +377,17 @@ struct ScenarioRunner {
         return pages
     }
 
+    /// Counts the pages a snapshot now would observe against `maxObservedPages`.
+    mutating func checkObservationBudget(line: Int) throws(ScenarioError) {
+        var n = 0
+        for p in procs where p.status != .exited { for m in p.maps { n += m.pages } }
+        guard n <= ScenarioRunner.maxObservedPages - observedPages else {
+            throw ScenarioError(line: line, "\(line > 0 ? "this snapshot" : "the end snapshot") would observe \(n) pages, "
+                + "over the limit of \(ScenarioRunner.maxObservedPages) page observations in one run")
+        }
+        observedPages += n
+    }
+
     /// Observes every live process; numbers new frames and swap entries in
     /// first-seen order; fills sharers and `kept` (against the previous snapshot).
     mutating func takeSnapshot(_ name: String, line: Int) {
@@ -387,6 +430,7 @@ struct ScenarioRunner {
             }
         }
         result.snapshots.append(snap)
+        if capturePoint == .snapshot(name), captured == nil { captured = state("snapshot \(name)" + (line > 0 ? " line=\(line)" : "")) }
     }
 
     // MARK: Expectations

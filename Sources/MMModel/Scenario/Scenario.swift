@@ -70,7 +70,8 @@ public struct PageRange: Hashable, Sendable, CustomStringConvertible {
     }
     public var description: String {
         guard let b = bounds else { return mapping + "[*]" }
-        return b.count == 1 ? "\(mapping)[\(b.lowerBound)]" : "\(mapping)[\(b.lowerBound)..\(b.upperBound)]"
+        // Not b.count: it overflows for 0...Int.max, which a script can write.
+        return b.lowerBound == b.upperBound ? "\(mapping)[\(b.lowerBound)]" : "\(mapping)[\(b.lowerBound)..\(b.upperBound)]"
     }
 }
 
