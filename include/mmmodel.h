@@ -1892,6 +1892,180 @@ struct mmm_fork_op_counters {
  */
 int mmm_fork_op_counters(mmm_world *w, mmm_pid pid, struct mmm_fork_op_counters *out);
 
+/* ------------------------------------------------------------------------ */
+/* Scenarios                                                                 */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A scenario is a script in the scenario language (docs/scenario-language.md):
+ * map memory, touch it, advise it, fork with child blocks, and ``expect`` what
+ * procfs would show. These functions run one on a fresh world, as ``mmm run``
+ * does, and return what a process would observe (docs/observation-format.md)
+ * as text or JSON, whole or one line at a time, and the verdict of its
+ * ``expect`` lines.
+ *
+ * A script that does not parse, uses a line the model cannot run, or whose run
+ * stops (an operation failed) is not an error of these functions: the run
+ * gives a result whose status says so and whose observation ends with an
+ * ``error line=N ...`` line. The functions fail only on arguments: NULL
+ * pointers, unknown flags, an empty script, bytes that are not UTF-8, an
+ * unreadable file. Limits that keep any script from exhausting the process
+ * (fork blocks nest at most 64 deep; at most 2^22 page observations per run)
+ * are reported the same way, as the run's error.
+ *
+ * Context: any thread; distinct runs and results share nothing, and a result
+ * is only read after the run, so it may be read from several threads at once.
+ */
+
+/**
+ * typedef mmm_scenario - The result of a scenario run (opaque).
+ *
+ * Made by mmm_scenario_run() or mmm_scenario_run_file(), freed by
+ * mmm_scenario_free(). It holds the observation and the verdict; nothing of it
+ * changes after the run.
+ */
+typedef struct mmm_scenario mmm_scenario;
+
+/* Flags of the run functions (@flags). */
+#define MMM_SCENARIO_VERBOSE 0x1u /* add the model-only fields (``mmm run --verbose``) */
+#define MMM_SCENARIO_JSON    0x2u /* the observation as one JSON object on one line */
+
+/**
+ * typedef mmm_scenario_line_fn - Receives one line of an observation.
+ * @line: the line, NUL-terminated, without its newline; valid only during
+ *        the call.
+ * @ctx:  the @ctx given to mmm_scenario_run_cb().
+ */
+typedef void (*mmm_scenario_line_fn)(const char *line, void *ctx);
+
+/**
+ * struct mmm_scenario_status - The verdict of a run (mmm_scenario_status()).
+ * @size:       set by the caller to sizeof(struct mmm_scenario_status).
+ * @passed:     1 when the run completed and every expectation held, else 0.
+ * @held:       ``expect`` lines that held.
+ * @failed:     ``expect`` lines that did not hold.
+ * @stopped:    1 when the run stopped early: the script does not parse, has a
+ *              line the model cannot run, an operation failed, or a limit was
+ *              reached (mmm_scenario_errmsg() says which), else 0.
+ * @error_line: the script line of that error; 0 when none or when it concerns
+ *              no line.
+ * @snapshots:  snapshots taken, the final ``end`` included.
+ * @reserved:   0.
+ */
+struct mmm_scenario_status {
+	uint32_t size;
+	uint32_t passed;
+	uint32_t held;
+	uint32_t failed;
+	uint32_t stopped;
+	uint32_t error_line;
+	uint32_t snapshots;
+	uint32_t reserved;
+};
+
+/**
+ * mmm_scenario_run() - Run a scenario given as text.
+ * @text:  the script; need not be NUL-terminated.
+ * @len:   its length in bytes, 1 or more.
+ * @flags: 0, or MMM_SCENARIO_VERBOSE and / or MMM_SCENARIO_JSON: the form of
+ *         the observation mmm_scenario_text() returns.
+ * @out:   receives the result; untouched on error.
+ *
+ * The script runs to its end (or until it stops) on a fresh world built from
+ * its header. The result is made whatever the verdict: read it with
+ * mmm_scenario_status(), mmm_scenario_text() and mmm_scenario_errmsg().
+ * Context: Any thread.
+ * Return: 0; -EINVAL if @text or @out is NULL, @len is 0 or above SIZE_MAX / 2,
+ * or @flags has an unknown bit; -EILSEQ if the bytes are not UTF-8.
+ * Since: 0.1.
+ */
+int mmm_scenario_run(const char *text, size_t len, uint32_t flags, mmm_scenario **out);
+
+/**
+ * mmm_scenario_run_file() - Run a scenario file.
+ * @path:  the file, NUL-terminated; it also names the run in the observation
+ *         (the ``scenario`` line), as with ``mmm run``.
+ * @flags: as for mmm_scenario_run().
+ * @out:   receives the result; untouched on error.
+ *
+ * Context: Any thread.
+ * Return: 0; -EINVAL if @path or @out is NULL, @path is "", @flags has an
+ * unknown bit, or the file is empty; -ENOENT if the file (or a directory on
+ * the way) does not exist; -EACCES if it may not be read; -EISDIR if @path is
+ * a directory; -EIO if reading failed otherwise; -EILSEQ if the file is not
+ * UTF-8 text.  Since: 0.1.
+ */
+int mmm_scenario_run_file(const char *path, uint32_t flags, mmm_scenario **out);
+
+/**
+ * mmm_scenario_run_cb() - Run a scenario, handing its observation over line by line.
+ * @text:  the script, as for mmm_scenario_run().
+ * @len:   its length in bytes, 1 or more.
+ * @flags: as for mmm_scenario_run() (with MMM_SCENARIO_JSON, @fn gets one line).
+ * @fn:    called once per line of the observation, in order, after the run.
+ * @ctx:   passed to @fn.
+ *
+ * The lines are those mmm_scenario_text() would return, without newlines.
+ * Nothing is called when the function fails.
+ * Context: Any thread; @fn runs on the calling thread.
+ * Return: 0 when the run completed and every expectation held; 1 when an
+ * expectation failed or the run stopped (the lines say why, as ``fail`` and
+ * ``error`` lines); -EINVAL if @text or @fn is NULL, @len is 0 or above
+ * SIZE_MAX / 2, or @flags has an unknown bit; -EILSEQ if the bytes are not
+ * UTF-8.  Since: 0.1.
+ */
+int mmm_scenario_run_cb(const char *text, size_t len, uint32_t flags, mmm_scenario_line_fn fn,
+			void *ctx);
+
+/**
+ * mmm_scenario_status() - The verdict of a run.
+ * @s:   the result.
+ * @out: receives the details, or NULL for the verdict only; @out->size must
+ *       be set.
+ *
+ * Context: Any thread.
+ * Return: 0 when the run completed and every expectation held; 1 when an
+ * expectation failed or the run stopped; -EINVAL if @s is NULL or @out->size
+ * is too small.  Since: 0.1.
+ */
+int mmm_scenario_status(const mmm_scenario *s, struct mmm_scenario_status *out);
+
+/**
+ * mmm_scenario_text() - The observation of a run.
+ * @s:   the result, or NULL.
+ * @len: receives the length without the final NUL, or NULL.
+ *
+ * Text (docs/observation-format.md, one line per record, each ending with a
+ * newline) or, with MMM_SCENARIO_JSON, one JSON object and a newline.
+ * Context: Any thread.
+ * Return: a NUL-terminated string owned by @s, valid until
+ * mmm_scenario_free(); "" (and @len 0) for NULL.  Since: 0.1.
+ */
+const char *mmm_scenario_text(const mmm_scenario *s, size_t *len);
+
+/**
+ * mmm_scenario_errmsg() - Why a run did not pass.
+ * @s: the result, or NULL.
+ *
+ * One line per failed expectation, then the error that stopped the run, each
+ * as "line N: message" (the error without "line N: " when it concerns no
+ * line), separated by newlines; "" when the run passed.
+ * Context: Any thread.
+ * Return: a NUL-terminated string owned by @s, valid until
+ * mmm_scenario_free(); "" for NULL.  Since: 0.1.
+ */
+const char *mmm_scenario_errmsg(const mmm_scenario *s);
+
+/**
+ * mmm_scenario_free() - Free a result.
+ * @s: the result, or NULL (then nothing happens).
+ *
+ * @s and the strings it returned must not be used afterwards.
+ * Context: Any thread, one call per result.
+ * Return: nothing.  Since: 0.1.
+ */
+void mmm_scenario_free(mmm_scenario *s);
+
 #ifdef __cplusplus
 }
 #endif
