@@ -7,7 +7,8 @@ import MMModel
 @inline(__always)
 func format(_ arch: UInt32) -> PteFormat? { PteFormat(cValue: arch) }
 
-let EINVAL_C: Int32 = MMMError.invalidArgument.cValue
+/// -EINVAL, a literal so that returning it costs no global initialisation.
+let EINVAL_C: Int32 = -22
 
 /// A C string pointer to a static string literal (Swift keeps literals NUL-terminated).
 @inline(__always)

@@ -30,18 +30,18 @@ public enum Arch: UInt32, CaseIterable, Sendable, CustomStringConvertible {
 /// memory-failure support).
 public struct KernelConfig: OptionSet, Hashable, Sendable {
     public let rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt32) { self.rawValue = rawValue }
 
     /// CONFIG_MEM_SOFT_DIRTY (x86-64 only).
-    public static let softDirty = KernelConfig(rawValue: 1 << 0)
+    @inlinable public static var softDirty: KernelConfig { KernelConfig(rawValue: 1 << 0) }
     /// CONFIG_HAVE_ARCH_USERFAULTFD_WP (and PTE markers for it).
-    public static let uffdWp = KernelConfig(rawValue: 1 << 1)
+    @inlinable public static var uffdWp: KernelConfig { KernelConfig(rawValue: 1 << 1) }
     /// CONFIG_DEVICE_PRIVATE: three device swap types.
-    public static let devicePrivate = KernelConfig(rawValue: 1 << 2)
+    @inlinable public static var devicePrivate: KernelConfig { KernelConfig(rawValue: 1 << 2) }
     /// CONFIG_MIGRATION: three migration swap types.
-    public static let migration = KernelConfig(rawValue: 1 << 3)
+    @inlinable public static var migration: KernelConfig { KernelConfig(rawValue: 1 << 3) }
     /// CONFIG_MEMORY_FAILURE: the hwpoison swap type.
-    public static let memoryFailure = KernelConfig(rawValue: 1 << 4)
+    @inlinable public static var memoryFailure: KernelConfig { KernelConfig(rawValue: 1 << 4) }
 
     /// Every option on: MAX_SWAPFILES = 24 (spec encoding §4.2, first row).
     /// (softDirty | uffdWp | devicePrivate | migration | memoryFailure; a constant

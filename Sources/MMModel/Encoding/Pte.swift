@@ -65,20 +65,20 @@ public enum PteKind: UInt32, CaseIterable, Sendable {
 /// Each names one hardware or software bit (see `PteFormat.bit(of:)`).
 public struct PteFlags: OptionSet, Hashable, Sendable {
     public let rawValue: UInt64
-    public init(rawValue: UInt64) { self.rawValue = rawValue }
-    public static let valid = PteFlags(rawValue: 1 << 0)
-    public static let write = PteFlags(rawValue: 1 << 1)
-    public static let user = PteFlags(rawValue: 1 << 2)
-    public static let young = PteFlags(rawValue: 1 << 3)
-    public static let dirty = PteFlags(rawValue: 1 << 4)
-    public static let savedDirty = PteFlags(rawValue: 1 << 5)
-    public static let rdonly = PteFlags(rawValue: 1 << 6)
-    public static let softDirty = PteFlags(rawValue: 1 << 7)
-    public static let uffdWp = PteFlags(rawValue: 1 << 8)
-    public static let special = PteFlags(rawValue: 1 << 9)
-    public static let protnone = PteFlags(rawValue: 1 << 10)
-    public static let nx = PteFlags(rawValue: 1 << 11)
-    public static let cont = PteFlags(rawValue: 1 << 12)
+    @inlinable public init(rawValue: UInt64) { self.rawValue = rawValue }
+    @inlinable public static var valid: PteFlags { PteFlags(rawValue: 1 << 0) }
+    @inlinable public static var write: PteFlags { PteFlags(rawValue: 1 << 1) }
+    @inlinable public static var user: PteFlags { PteFlags(rawValue: 1 << 2) }
+    @inlinable public static var young: PteFlags { PteFlags(rawValue: 1 << 3) }
+    @inlinable public static var dirty: PteFlags { PteFlags(rawValue: 1 << 4) }
+    @inlinable public static var savedDirty: PteFlags { PteFlags(rawValue: 1 << 5) }
+    @inlinable public static var rdonly: PteFlags { PteFlags(rawValue: 1 << 6) }
+    @inlinable public static var softDirty: PteFlags { PteFlags(rawValue: 1 << 7) }
+    @inlinable public static var uffdWp: PteFlags { PteFlags(rawValue: 1 << 8) }
+    @inlinable public static var special: PteFlags { PteFlags(rawValue: 1 << 9) }
+    @inlinable public static var protnone: PteFlags { PteFlags(rawValue: 1 << 10) }
+    @inlinable public static var nx: PteFlags { PteFlags(rawValue: 1 << 11) }
+    @inlinable public static var cont: PteFlags { PteFlags(rawValue: 1 << 12) }
 
     /// In the order `mmm_pte_format()` prints them, with their words.
     public static let named: [(PteFlags, String)] = [
@@ -92,12 +92,12 @@ public struct PteFlags: OptionSet, Hashable, Sendable {
 /// Bits of a non-present entry; raw values are the C `MMM_SWP_F_*` constants.
 public struct SwpFlags: OptionSet, Hashable, Sendable {
     public let rawValue: UInt64
-    public init(rawValue: UInt64) { self.rawValue = rawValue }
-    public static let exclusive = SwpFlags(rawValue: 1 << 0)
-    public static let softDirty = SwpFlags(rawValue: 1 << 1)
-    public static let uffdWp = SwpFlags(rawValue: 1 << 2)
-    public static let migYoung = SwpFlags(rawValue: 1 << 3)
-    public static let migDirty = SwpFlags(rawValue: 1 << 4)
+    @inlinable public init(rawValue: UInt64) { self.rawValue = rawValue }
+    @inlinable public static var exclusive: SwpFlags { SwpFlags(rawValue: 1 << 0) }
+    @inlinable public static var softDirty: SwpFlags { SwpFlags(rawValue: 1 << 1) }
+    @inlinable public static var uffdWp: SwpFlags { SwpFlags(rawValue: 1 << 2) }
+    @inlinable public static var migYoung: SwpFlags { SwpFlags(rawValue: 1 << 3) }
+    @inlinable public static var migDirty: SwpFlags { SwpFlags(rawValue: 1 << 4) }
 
     /// The three bits kept in a swap PTE beside type and offset (`pte_swp_clear_flags()`).
     public static let ptePreserved: SwpFlags = [.exclusive, .softDirty, .uffdWp]
@@ -111,10 +111,10 @@ public struct SwpFlags: OptionSet, Hashable, Sendable {
 /// PTE marker bits (`PTE_MARKER_*`, include/linux/swapops.h); C `MMM_PTE_MARKER_*`.
 public struct PteMarker: OptionSet, Hashable, Sendable {
     public let rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
-    public static let uffdWp = PteMarker(rawValue: 1 << 0)
-    public static let poisoned = PteMarker(rawValue: 1 << 1)
-    public static let guardRegion = PteMarker(rawValue: 1 << 2)
+    @inlinable public init(rawValue: UInt32) { self.rawValue = rawValue }
+    @inlinable public static var uffdWp: PteMarker { PteMarker(rawValue: 1 << 0) }
+    @inlinable public static var poisoned: PteMarker { PteMarker(rawValue: 1 << 1) }
+    @inlinable public static var guardRegion: PteMarker { PteMarker(rawValue: 1 << 2) }
     /// `PTE_MARKER_MASK`.
     public static let all: PteMarker = [.uffdWp, .poisoned, .guardRegion]
 
@@ -126,19 +126,19 @@ public struct PteMarker: OptionSet, Hashable, Sendable {
 /// What the kernel's predicates answer for a value; C `MMM_PRED_*`.
 public struct PtePreds: OptionSet, Hashable, Sendable {
     public let rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
-    public static let none = PtePreds(rawValue: 1 << 0)
-    public static let present = PtePreds(rawValue: 1 << 1)
-    public static let swapPte = PtePreds(rawValue: 1 << 2)
-    public static let nonSwap = PtePreds(rawValue: 1 << 3)
-    public static let protnone = PtePreds(rawValue: 1 << 4)
-    public static let write = PtePreds(rawValue: 1 << 5)
-    public static let dirty = PtePreds(rawValue: 1 << 6)
-    public static let young = PtePreds(rawValue: 1 << 7)
-    public static let softDirty = PtePreds(rawValue: 1 << 8)
-    public static let uffdWp = PtePreds(rawValue: 1 << 9)
-    public static let special = PtePreds(rawValue: 1 << 10)
-    public static let exclusive = PtePreds(rawValue: 1 << 11)
+    @inlinable public init(rawValue: UInt32) { self.rawValue = rawValue }
+    @inlinable public static var none: PtePreds { PtePreds(rawValue: 1 << 0) }
+    @inlinable public static var present: PtePreds { PtePreds(rawValue: 1 << 1) }
+    @inlinable public static var swapPte: PtePreds { PtePreds(rawValue: 1 << 2) }
+    @inlinable public static var nonSwap: PtePreds { PtePreds(rawValue: 1 << 3) }
+    @inlinable public static var protnone: PtePreds { PtePreds(rawValue: 1 << 4) }
+    @inlinable public static var write: PtePreds { PtePreds(rawValue: 1 << 5) }
+    @inlinable public static var dirty: PtePreds { PtePreds(rawValue: 1 << 6) }
+    @inlinable public static var young: PtePreds { PtePreds(rawValue: 1 << 7) }
+    @inlinable public static var softDirty: PtePreds { PtePreds(rawValue: 1 << 8) }
+    @inlinable public static var uffdWp: PtePreds { PtePreds(rawValue: 1 << 9) }
+    @inlinable public static var special: PtePreds { PtePreds(rawValue: 1 << 10) }
+    @inlinable public static var exclusive: PtePreds { PtePreds(rawValue: 1 << 11) }
 }
 
 /// A generic `swp_entry_t` (include/linux/swapops.h): type in bits 58-62,

@@ -14,16 +14,16 @@ public enum FpbAPI: UInt32, Sendable {
 /// `fpb_t` flags, with the kernel's values for each API.
 public struct FpbFlags: OptionSet, Hashable, Sendable {
     public let rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt32) { self.rawValue = rawValue }
     // 6.17+
-    public static let respectDirty = FpbFlags(rawValue: 0x01)
-    public static let respectSoftDirty = FpbFlags(rawValue: 0x02)
-    public static let respectWrite = FpbFlags(rawValue: 0x04)
-    public static let mergeWrite = FpbFlags(rawValue: 0x08)
-    public static let mergeYoungDirty = FpbFlags(rawValue: 0x10)
+    @inlinable public static var respectDirty: FpbFlags { FpbFlags(rawValue: 0x01) }
+    @inlinable public static var respectSoftDirty: FpbFlags { FpbFlags(rawValue: 0x02) }
+    @inlinable public static var respectWrite: FpbFlags { FpbFlags(rawValue: 0x04) }
+    @inlinable public static var mergeWrite: FpbFlags { FpbFlags(rawValue: 0x08) }
+    @inlinable public static var mergeYoungDirty: FpbFlags { FpbFlags(rawValue: 0x10) }
     // 6.10-6.16
-    public static let ignoreDirty = FpbFlags(rawValue: 0x01)
-    public static let ignoreSoftDirty = FpbFlags(rawValue: 0x02)
+    @inlinable public static var ignoreDirty: FpbFlags { FpbFlags(rawValue: 0x01) }
+    @inlinable public static var ignoreSoftDirty: FpbFlags { FpbFlags(rawValue: 0x02) }
 
     /// Every flag the API knows.
     public static func known(for api: FpbAPI) -> FpbFlags {

@@ -98,7 +98,7 @@ extension PteFormat {
 
     /// `pte_protnone()` with CONFIG_NUMA_BALANCING. x86-64: PROTNONE without P;
     /// arm64: present-invalid, not user-accessible, not user-executable.
-    @inlinable public func isProtnone(_ p: Pte) -> Bool {
+    @inlinable @inline(__always) public func isProtnone(_ p: Pte) -> Bool {
         switch arch {
         case .x86_64: return p.raw & (X86.present | X86.protnone) == X86.protnone
         case .arm64:
@@ -108,13 +108,13 @@ extension PteFormat {
     }
 
     /// `pte_write()` (shadow-stack PTEs are not modelled).
-    @inlinable public func isWrite(_ p: Pte) -> Bool {
+    @inlinable @inline(__always) public func isWrite(_ p: Pte) -> Bool {
         p.raw & (arch == .x86_64 ? X86.rw : Arm64.write) != 0
     }
 
     /// `pte_dirty()`: x86-64 D or SavedDirty; arm64 hardware dirty
     /// (WRITE and not RDONLY) or PTE_DIRTY.
-    @inlinable public func isDirty(_ p: Pte) -> Bool {
+    @inlinable @inline(__always) public func isDirty(_ p: Pte) -> Bool {
         switch arch {
         case .x86_64: return p.raw & (X86.dirty | X86.savedDirty) != 0
         case .arm64: return isHwDirtyArm64(p.raw) || p.raw & Arm64.dirty != 0
@@ -126,13 +126,13 @@ extension PteFormat {
     }
 
     /// `pte_young()`.
-    @inlinable public func isYoung(_ p: Pte) -> Bool { p.raw & bit(of: .young) != 0 }
+    @inlinable @inline(__always) public func isYoung(_ p: Pte) -> Bool { p.raw & bit(of: .young) != 0 }
     /// `pte_soft_dirty()`; false where not configured.
-    @inlinable public func isSoftDirty(_ p: Pte) -> Bool { p.raw & bit(of: .softDirty) != 0 }
+    @inlinable @inline(__always) public func isSoftDirty(_ p: Pte) -> Bool { p.raw & bit(of: .softDirty) != 0 }
     /// `pte_uffd_wp()`; false where not configured.
-    @inlinable public func isUffdWp(_ p: Pte) -> Bool { p.raw & bit(of: .uffdWp) != 0 }
+    @inlinable @inline(__always) public func isUffdWp(_ p: Pte) -> Bool { p.raw & bit(of: .uffdWp) != 0 }
     /// `pte_special()`.
-    @inlinable public func isSpecial(_ p: Pte) -> Bool { p.raw & bit(of: .special) != 0 }
+    @inlinable @inline(__always) public func isSpecial(_ p: Pte) -> Bool { p.raw & bit(of: .special) != 0 }
 
     /// `pte_pfn()`: x86-64 undoes the L1TF inversion of a non-present value.
     @inlinable @inline(__always) public func pfn(_ p: Pte) -> UInt64 {

@@ -2,7 +2,7 @@
 /// and §3.5 (arm64), and the generic entry, §4.
 extension PteFormat {
     /// The PTE bit of a swap flag on this arch, or 0 where it does not exist.
-    @inlinable public func swpBit(of flag: SwpFlags) -> UInt64 {
+    @inlinable @inline(__always) public func swpBit(of flag: SwpFlags) -> UInt64 {
         switch flag {
         case .exclusive: return arch == .x86_64 ? X86.swpExclusive : Arm64.swpExclusive
         case .softDirty: return arch == .x86_64 && config.contains(.softDirty) ? X86.swpSoftDirty : 0
@@ -25,7 +25,7 @@ extension PteFormat {
     }
 
     /// `__swp_type()` of the arch value.
-    @inlinable public func archSwpType(_ p: Pte) -> UInt32 {
+    @inlinable @inline(__always) public func archSwpType(_ p: Pte) -> UInt32 {
         switch arch {
         case .x86_64: return UInt32(truncatingIfNeeded: p.raw >> 59)
         case .arm64: return UInt32(truncatingIfNeeded: (p.raw >> 6) & 0x1F)
@@ -33,7 +33,7 @@ extension PteFormat {
     }
 
     /// `__swp_offset()` of the arch value (50 bits; x86-64 undoes the inversion).
-    @inlinable public func archSwpOffset(_ p: Pte) -> UInt64 {
+    @inlinable @inline(__always) public func archSwpOffset(_ p: Pte) -> UInt64 {
         switch arch {
         case .x86_64: return (~p.raw << 5) >> 14
         case .arm64: return (p.raw >> 12) & maxSwpOffset
@@ -51,7 +51,7 @@ extension PteFormat {
     /// The bits a canonical non-present value of this arch never has: x86-64 bits
     /// 4-7 (bit 0 and 8 are excluded by `pte_present()`), arm64 bits 0-1, 4-5,
     /// 62-63, and the bits of swap flags the configuration lacks.
-    @inlinable var swpStrayMask: UInt64 {
+    @inlinable @inline(__always) var swpStrayMask: UInt64 {
         switch arch {
         case .x86_64: return (0xF0 | X86.swpSoftDirty | X86.swpUffdWp) & ~swpFlagBits
         case .arm64: return (0x33 | (3 << 62) | Arm64.swpUffdWp) & ~swpFlagBits
@@ -89,7 +89,7 @@ extension PteFormat {
     // MARK: Swap PTE bits (pte_swp_*)
 
     /// `pte_swp_exclusive()` and friends: is `flag` set in a swap PTE?
-    @inlinable public func swpTest(_ p: Pte, _ flag: SwpFlags) -> Bool { p.raw & swpBit(of: flag) != 0 }
+    @inlinable @inline(__always) public func swpTest(_ p: Pte, _ flag: SwpFlags) -> Bool { p.raw & swpBit(of: flag) != 0 }
     /// `pte_swp_mkexclusive()` and friends; identity for a flag the config lacks.
     @inlinable public func swpSet(_ p: Pte, _ flag: SwpFlags) -> Pte { Pte(p.raw | swpBit(of: flag)) }
     /// `pte_swp_clear_exclusive()` and friends.

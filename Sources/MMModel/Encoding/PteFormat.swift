@@ -45,20 +45,20 @@ public struct PteFormat: Hashable, Sendable {
 
     /// Width of the PFN field of a present PTE: x86-64 bits 12-51, arm64 bits
     /// 12-47 (48-bit physical addresses).
-    @usableFromInline @inline(__always) var pfnBits: UInt64 { arch == .x86_64 ? 40 : 36 }
+    @inlinable @inline(__always) var pfnBits: UInt64 { arch == .x86_64 ? 40 : 36 }
     /// `PTE_PFN_MASK` / `PTE_ADDR_LOW` for this model.
-    @usableFromInline @inline(__always) var pfnMask: UInt64 { ((1 << pfnBits) - 1) << 12 }
+    @inlinable @inline(__always) var pfnMask: UInt64 { ((1 << pfnBits) - 1) << 12 }
     /// Largest PFN a present PTE can hold.
     public var maxPfn: UInt64 { (1 << pfnBits) - 1 }
 
     /// Width of the arch swap offset field: 50 bits on both (spec encoding §2.1, §3.5).
     public static let swpOffsetBits: UInt64 = 50
     /// Largest offset an arch swap PTE can hold.
-    public var maxSwpOffset: UInt64 { (1 << PteFormat.swpOffsetBits) - 1 }
+    @inlinable public var maxSwpOffset: UInt64 { (1 << PteFormat.swpOffsetBits) - 1 }
 
     /// `SWP_PFN_BITS` = MAX_PHYSMEM_BITS - PAGE_SHIFT: x86-64 4-level 46 - 12,
     /// arm64 48 - 12 (spec encoding §2.4, §4.3).
-    public var swpPfnBits: UInt64 { arch == .x86_64 ? 34 : 36 }
+    @inlinable public var swpPfnBits: UInt64 { arch == .x86_64 ? 34 : 36 }
 
     // MARK: Swap type numbering (spec encoding §4.2, include/linux/swap.h)
 
@@ -88,16 +88,17 @@ public struct PteFormat: Hashable, Sendable {
     }
 
     /// The kind of a non-present entry of swap type `type` (0..31).
+    @inlinable @inline(__always)
     public func kind(ofSwapType type: UInt32) -> PteKind {
         if type < maxSwapfiles { return .swap }
         if type == PteFormat.markerType { return .marker }
         var t = type - maxSwapfiles
         if t < hwpoisonNum { return .hwpoison }
         t -= hwpoisonNum
-        if t < migrationNum { return [.migrationRead, .migrationReadExclusive, .migrationWrite][Int(t)] }
+        if t < migrationNum { return t == 0 ? .migrationRead : t == 1 ? .migrationReadExclusive : .migrationWrite }
         t -= migrationNum
         // Numbering is contiguous up to the marker, so what is left is a device type.
-        return [.devicePrivateWrite, .devicePrivateRead, .deviceExclusive][Int(min(t, 2))]
+        return t == 0 ? .devicePrivateWrite : t == 1 ? .devicePrivateRead : .deviceExclusive
     }
 
     // MARK: Which named bits exist

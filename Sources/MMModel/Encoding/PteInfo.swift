@@ -2,28 +2,39 @@
 ///
 /// For every value `v` whose decode has `stray == 0`, `encode(decode(v)) == v`.
 public struct PteInfo: Hashable, Sendable {
-    public var kind: PteKind = .none
+    public var kind: PteKind
     /// `present`: the named bits.
-    public var pteFlags: PteFlags = []
+    public var pteFlags: PteFlags
     /// Non-present kinds: the swap PTE bits and migration young / dirty.
-    public var swpFlags: SwpFlags = []
+    public var swpFlags: SwpFlags
     /// `present` and PFN-carrying kinds: the page frame number.
-    public var pfn: UInt64 = 0
+    public var pfn: UInt64
     /// Non-present kinds: the entry's offset (PFN-carrying: PFN and migration bits).
-    public var swpOffset: UInt64 = 0
+    public var swpOffset: UInt64
     /// Non-present kinds: the swap type.
-    public var swpType: UInt32 = 0
+    public var swpType: UInt32
     /// `marker`: the marker bits.
-    public var marker: PteMarker = []
+    public var marker: PteMarker
     /// `present`: every other bit, in PTE position.
-    public var attrs: UInt64 = 0
+    public var attrs: UInt64
     /// Decode only: what the kernel's predicates answer.
-    public var preds: PtePreds = []
+    public var preds: PtePreds
     /// Decode only: bits the kernel never sets in an entry of this kind.
-    public var stray: UInt64 = 0
+    public var stray: UInt64
 
-    public init() {}
-    public init(kind: PteKind) { self.kind = kind }
+    /// Every field zero (an explicit body, so the C wrapper inlines it).
+    @inlinable public init(kind: PteKind = .none) {
+        self.kind = kind
+        pteFlags = PteFlags(rawValue: 0)
+        swpFlags = SwpFlags(rawValue: 0)
+        pfn = 0
+        swpOffset = 0
+        swpType = 0
+        marker = PteMarker(rawValue: 0)
+        attrs = 0
+        preds = PtePreds(rawValue: 0)
+        stray = 0
+    }
 }
 
 extension PteFormat {
@@ -36,7 +47,7 @@ extension PteFormat {
 
     /// The `PteFlags` of a present value and the PTE bits they name (the
     /// protnone bit only when VALID is clear), without branching on the value.
-    @inline(__always)
+    @inlinable @inline(__always)
     func presentFlags(_ v: UInt64) -> (flags: UInt64, named: UInt64) {
         @inline(__always) func move(_ from: UInt64, _ to: PteFlags) -> UInt64 { ((v >> from) & 1) &* to.rawValue }
         let sd = config.contains(.softDirty), uffd = config.contains(.uffdWp)
@@ -62,32 +73,52 @@ extension PteFormat {
         return (f, named)
     }
 
-    /// Takes any value apart. Spec encoding §1, §2, §3, §4.
+    /// Takes any value apart. Spec encoding §1, §2, §3, §4. Inlined into the C
+    /// wrapper: each kind computes its fields and the kernel's predicates once.
+    @inlinable @inline(__always)
     public func decode(_ p: Pte) -> PteInfo {
-        var info = PteInfo(kind: kind(of: p))
-        info.preds = predicates(p)
-        switch info.kind {
-        case .none:
-            info.stray = p.raw
-        case .present:
-            let (flags, named) = presentFlags(p.raw)
+        var info = PteInfo()
+        let v = p.raw
+        if isNone(p) {
+            info.preds = .none
+            info.stray = v
+            return info
+        }
+        if isPresent(p) {
+            info.kind = .present
+            let (flags, named) = presentFlags(v)
             info.pteFlags = PteFlags(rawValue: flags)
             info.pfn = pfn(p)
-            info.attrs = p.raw & ~(named | pfnMask)
-        default:
-            if swpTest(p, .exclusive) { info.swpFlags.insert(.exclusive) }
-            if swpTest(p, .softDirty) { info.swpFlags.insert(.softDirty) }
-            if swpTest(p, .uffdWp) { info.swpFlags.insert(.uffdWp) }
-            info.swpType = archSwpType(p)
-            info.swpOffset = archSwpOffset(p)
-            info.stray = p.raw & swpStrayMask
-            decodeOffset(&info)
+            info.attrs = v & ~(named | pfnMask)
+            var r: PtePreds = .present
+            if isProtnone(p) { r.insert(.protnone) }
+            if isWrite(p) { r.insert(.write) }
+            if isDirty(p) { r.insert(.dirty) }
+            if isYoung(p) { r.insert(.young) }
+            if isSoftDirty(p) { r.insert(.softDirty) }
+            if isUffdWp(p) { r.insert(.uffdWp) }
+            if isSpecial(p) { r.insert(.special) }
+            info.preds = r
+            return info
         }
+        let type = archSwpType(p)
+        info.kind = kind(ofSwapType: type)
+        info.swpType = type
+        info.swpOffset = archSwpOffset(p)
+        info.stray = v & swpStrayMask
+        var r: PtePreds = .swapPte
+        if type >= maxSwapfiles { r.insert(.nonSwap) }
+        if swpTest(p, .exclusive) { info.swpFlags.insert(.exclusive); r.insert(.exclusive) }
+        if swpTest(p, .softDirty) { info.swpFlags.insert(.softDirty); r.insert(.softDirty) }
+        if swpTest(p, .uffdWp) { info.swpFlags.insert(.uffdWp); r.insert(.uffdWp) }
+        info.preds = r
+        if info.kind != .swap { decodeOffset(&info) }
         return info
     }
 
     /// Splits the offset of a non-swap entry into PFN, migration bits or marker
     /// bits; what remains is stray (spec encoding §4.3).
+    @usableFromInline
     func decodeOffset(_ info: inout PteInfo) {
         let pfnMaskOff = (UInt64(1) << swpPfnBits) - 1
         let off = info.swpOffset
