@@ -3,7 +3,8 @@
 #
 # Builds the C library, the mmm CLI (swift build -c release --product mmm) and
 # the examples through CMake in build/release (MMM_BUILD_DIR), then decodes and
-# encodes a few PTE values with mmm and runs the swap_batch C example.
+# encodes a few PTE values with mmm, runs the swap_batch C example, and runs the
+# seed-microbenchmark scenario on the model (and compares it under 6.10 and 6.18).
 # Installs cmake, ninja-build, libcmocka-dev and pkg-config via apt if missing.
 set -euo pipefail
 
@@ -40,3 +41,9 @@ if [[ -z $swap_batch ]]; then
 	exit 1
 fi
 run "$swap_batch"
+
+echo
+echo "== mmm run: the seed microbenchmark, and 6.10 against 6.18 =="
+# 2 MiB written, MADV_PAGEOUT, then read and write every page (spec §7.4)
+run "$mmm" run examples/scenarios/seed-microbenchmark.mmm
+run "$mmm" compare examples/scenarios/seed-microbenchmark-6.10.mmm --preset 6.10 --preset 6.18
