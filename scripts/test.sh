@@ -49,9 +49,10 @@ step "swift test"
 "$swift" test --skip-build 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 ((rc == 0)) || die "swift test (exit $rc)"
-xctest=$(grep -E '^[[:space:]]*Executed [0-9]+ tests?' "$log" | tail -1 | sed 's/^[[:space:]]*//; s/ in .*//' || true)
 testing=$(grep -E 'Test run with [0-9]+ tests?' "$log" | tail -1 | sed 's/^.*Test run/Test run/; s/ after .*//' || true)
-swift_summary="XCTest: ${xctest:-none}; Swift Testing: ${testing:-none}"
+swift_tests=$(printf '%s\n' "$testing" | sed -nE 's/^Test run with ([0-9]+) tests?.*/\1/p')
+[[ -n $swift_tests && $swift_tests -gt 0 ]] || die "swift test ran no test"
+swift_summary="Swift Testing: $testing"
 
 # --- 4. CMake build --------------------------------------------------------------
 build=build/ci
@@ -70,7 +71,11 @@ rc=${PIPESTATUS[0]}
 set -e
 ((rc == 0)) || die "ctest (exit $rc)"
 ctest_summary=$(grep -E 'tests passed' "$log" | tail -1)
+c_tests=$(printf '%s\n' "$ctest_summary" | sed -nE 's/.* out of ([0-9]+).*/\1/p')
+[[ -n $c_tests && $c_tests -gt 0 ]] || die "ctest ran no test"
 
 echo
 echo "scripts/test.sh: OK in $((SECONDS - start))s -- swift build: no warnings;" \
 	"$swift_summary; ctest: $ctest_summary"
+# One plain closing line for whoever reads the end of the log.
+echo "$((swift_tests + c_tests)) passed, 0 failed"
