@@ -14,13 +14,16 @@ extension World {
         var refs = [UInt32](repeating: 0, count: swap.slots)
         var sx: [Int: UInt32] = [:]
         var hugeZero = 0
+        let k = entryCheckConsts()
         for p in processes.indices where !processes[p].exited {
-            let mm = processes[p].mmId
+            let mm = processes[p].mmId, pid = processes[p].pid
+            var vmas = VMALookup(processes[p].vmas)
             var anon: Int64 = 0, swp: Int64 = 0
             forEachLeaf(p) { a, raw, isPmd in
                 let c = rssContribution(raw, pmd: isPmd)
                 anon += c.anon; swp += c.swap; hugeZero += c.hugeZero
-                switch checkEntry(p, a, raw, pmd: isPmd, &out) {
+                let vma = vmas.find(a).map { vmas.flags[$0] }
+                switch checkEntry(p, pid, a, raw, pmd: isPmd, vma: vma, k, &out) {
                 case .nothing, .hugeZero: break
                 case .page(let f):
                     ptes[Int(f)] += 1
@@ -92,15 +95,15 @@ extension World {
 
     /// INV-17 for one process, given what its page tables hold.
     func checkRss(_ p: Int, anon: Int64, swap swp: Int64, _ out: inout [Violation]) {
-        let proc = processes[p]
-        if anon != proc.rssAnon {
+        let rssAnon = processes[p].rssAnon, rssSwap = processes[p].rssSwap   // not a copy of the Process
+        if anon != rssAnon {
             var v = Violation(.inv17, "MM_ANONPAGES differs from the pages mapped")
-            v.pid = proc.pid; v.values = [.init("rss", proc.rssAnon), .init("mapped", anon)]
+            v.pid = processes[p].pid; v.values = [.init("rss", rssAnon), .init("mapped", anon)]
             out.append(v)
         }
-        if swp != proc.rssSwap {
+        if swp != rssSwap {
             var v = Violation(.inv17, "MM_SWAPENTS differs from the swap PTEs")
-            v.pid = proc.pid; v.values = [.init("rss", proc.rssSwap), .init("swap PTEs", swp)]
+            v.pid = processes[p].pid; v.values = [.init("rss", rssSwap), .init("swap PTEs", swp)]
             out.append(v)
         }
     }

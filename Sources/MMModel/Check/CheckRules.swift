@@ -16,12 +16,79 @@ enum EntryTarget {
 }
 
 /// Mappings of one folio: per-page PTE mappings, PMD mappings, and per-MM
-/// mapping counts (large folios only).
+/// mapping counts (large folios only): the first `mmN` of `mms`, each MM once,
+/// every count positive.
 struct FolioMappings {
     var ptes: [Int32]
     var offset: Int
     var pmds: Int32
-    var mms: [Int32: Int32]
+    var mms: [MMCount] = []
+    var mmN = 0
+
+    init(ptes: [Int32], offset: Int, pmds: Int32, mms: [Int32: Int32]) {
+        self.ptes = ptes; self.offset = offset; self.pmds = pmds
+        for (id, n) in mms where n != 0 { self.mms.append(MMCount(id: id, count: n)) }
+        mmN = self.mms.count
+    }
+
+    init(ptes: [Int32], offset: Int, pmds: Int32, mms: [MMCount], mmN: Int) {
+        self.ptes = ptes; self.offset = offset; self.pmds = pmds; self.mms = mms; self.mmN = mmN
+    }
+
+    /// The mappings by MM `id`.
+    func mms(_ id: Int32) -> Int32 {
+        for k in 0..<mmN where mms[k].id == id { return mms[k].count }
+        return 0
+    }
+}
+
+struct MMCount: Sendable {
+    var id: Int32
+    var count: Int32
+}
+
+/// What the entry checks need of the format, computed once per check: the
+/// attribute bits of a present value (`decode(_:).attrs`, which depend on the
+/// value only through its valid bit) and the attributes of the VMA's base
+/// protection (`baseProt` has two values: accessible or not).
+struct EntryCheckConsts {
+    var maskValid: UInt64
+    var maskInvalid: UInt64
+    var wantAccessible: UInt64
+    var wantNone: UInt64
+    var swpStray: UInt64
+
+    @inline(__always) func attrs(_ raw: UInt64) -> UInt64 { raw & (raw & 1 != 0 ? maskValid : maskInvalid) }
+    @inline(__always) func want(_ flags: VMFlags) -> UInt64 {
+        flags.isDisjoint(with: [.read, .write]) ? wantNone : wantAccessible
+    }
+}
+
+/// A process's VMAs as sorted address ranges, with a one-entry cache of the
+/// last one found (entries come in address order).
+struct VMALookup {
+    var starts: [UInt64] = []
+    var ends: [UInt64] = []
+    var flags: [VMFlags] = []
+    var last = -1
+
+    init(_ vmas: [VMA]) {
+        starts.reserveCapacity(vmas.count); ends.reserveCapacity(vmas.count); flags.reserveCapacity(vmas.count)
+        for v in vmas { starts.append(v.start); ends.append(v.end); flags.append(v.flags) }
+    }
+
+    /// `Process.vmaIndex`.
+    @inline(__always) mutating func find(_ a: UInt64) -> Int? {
+        if last >= 0 && a >= starts[last] && a < ends[last] { return last }
+        var lo = 0, hi = ends.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ends[mid] <= a { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo < ends.count && a >= starts[lo] && a < ends[lo] else { return nil }
+        last = lo
+        return lo
+    }
 }
 
 /// Pins by frame and pin weight by folio head (R-PIN-1), from the pin table.
@@ -55,6 +122,7 @@ extension World {
     /// What an entry value adds to MM_ANONPAGES / MM_SWAPENTS and to the huge
     /// zero page's mappings: a present PTE of a normal page 1, a PMD leaf of a
     /// folio 512, a genuine swap PTE 1 (INV-17); the zero pages nothing.
+    @inline(__always)
     func rssContribution(_ v: UInt64, pmd: Bool) -> (anon: Int64, swap: Int64, hugeZero: Int) {
         if v == 0 { return (0, 0, 0) }
         if pmd {
@@ -73,41 +141,47 @@ extension World {
 
     // MARK: Entries
 
-    /// Checks one non-none leaf entry of process index `p` at `a` (a PMD's
-    /// 2 MiB-aligned address when `pmd`) and says what it maps.
-    func checkEntry(_ p: Int, _ a: UInt64, _ raw: UInt64, pmd isPmd: Bool, _ out: inout [Violation]) -> EntryTarget {
-        let pid = processes[p].pid
+    func entryCheckConsts() -> EntryCheckConsts {
+        EntryCheckConsts(maskValid: fmt.attrsMask(valid: true), maskInvalid: fmt.attrsMask(valid: false),
+                         wantAccessible: fmt.decode(baseProt([.read])).attrs, wantNone: fmt.decode(baseProt([])).attrs,
+                         swpStray: fmt.swpStrayMask)
+    }
+
+    /// Checks one non-none leaf entry of process index `p` (pid `pid`) at `a`
+    /// (a PMD's 2 MiB-aligned address when `pmd`), in the VMA with `flags`
+    /// (nil: outside every VMA), and says what it maps.
+    func checkEntry(_ p: Int, _ pid: Int32, _ a: UInt64, _ raw: UInt64, pmd isPmd: Bool, vma: VMFlags?,
+                    _ k: EntryCheckConsts, _ out: inout [Violation]) -> EntryTarget {
         func report(_ rule: CheckRule, _ msg: String, pfn: UInt64? = nil, slot: Int? = nil, _ values: [ViolationValue] = []) {
             var v = Violation(rule, msg)
             v.pid = pid; v.address = a; v.entry = raw; v.pfn = pfn; v.slot = slot; v.values = values
             out.append(v)
         }
-        guard let vi = processes[p].vmaIndex(a) else {
+        guard let vmaFlags = vma else {
             report(.ptNoVma, isPmd ? "PMD entry outside every VMA" : "PTE outside every VMA")
             return .nothing
         }
-        let vma = processes[p].vmas[vi]
         let pte = isPmd ? fmt.pteOfPmd(raw) : Pte(raw)
         switch fmt.kind(of: pte) {
         case .none:
             report(.encStray, "none entry with bits set")
             return .nothing
         case .present:
-            return checkPresent(p, a, raw, pte, vma, isPmd, report)
+            return checkPresent(p, a, raw, pte, vmaFlags, isPmd, k, report)
         case .swap:
             if isPmd { report(.encKind, "swap entry in a PMD"); return .nothing }
             if fmt.archSwpType(pte) != 0 {
                 report(.encKind, "swap entry of a device the model does not have", [.init("type", Int64(fmt.archSwpType(pte)))])
                 return .nothing
             }
-            let stray = fmt.decode(pte).stray
+            let stray = pte.raw & k.swpStray           // decode(pte).stray of a swap entry
             if stray != 0 { report(.encStray, "swap entry with stray bits", [.init("stray", Int64(bitPattern: stray))]) }
             let slot = Int(fmt.archSwpOffset(pte))
             guard slot > 0, slot < swap.slots, swap.used[slot] else {
                 report(.ptFreeSlot, "swap entry names a free slot", slot: slot)
                 return .nothing
             }
-            if fmt.swpTest(pte, .uffdWp) && !vma.flags.contains(.uffdWp) {
+            if fmt.swpTest(pte, .uffdWp) && !vmaFlags.contains(.uffdWp) {
                 report(.inv15, "swap uffd-wp bit outside a VM_UFFD_WP VMA", slot: slot)
             }
             if swap.index[slot] << VA.pageShift != a {
@@ -122,10 +196,11 @@ extension World {
         }
     }
 
-    private func checkPresent(_ p: Int, _ a: UInt64, _ raw: UInt64, _ pte: Pte, _ vma: VMA, _ isPmd: Bool,
+    private func checkPresent(_ p: Int, _ a: UInt64, _ raw: UInt64, _ pte: Pte, _ vmaFlags: VMFlags, _ isPmd: Bool,
+                              _ k: EntryCheckConsts,
                               _ report: (CheckRule, String, UInt64?, Int?, [ViolationValue]) -> Void) -> EntryTarget {
-        let attrs = fmt.decode(pte).attrs
-        let want = fmt.decode(baseProt(vma.flags)).attrs
+        let attrs = k.attrs(pte.raw)                  // fmt.decode(pte).attrs
+        let want = k.want(vmaFlags)                   // fmt.decode(baseProt(vmaFlags)).attrs
         if attrs != want {
             report(.encStray, "attributes differ from the VMA's protection", nil, nil,
                    [.init("attrs", Int64(bitPattern: attrs)), .init("expected", Int64(bitPattern: want))])
@@ -163,7 +238,7 @@ extension World {
         }
         let fl = frames.flags(head)
         if write {
-            if !vma.flags.contains(.write) {
+            if !vmaFlags.contains(.write) {
                 report(.inv2, "writable entry in a VMA without VM_WRITE", pfn, nil, [])
             } else if fl.contains(.ksm) {
                 report(.inv13, "KSM page mapped writable", pfn, nil, [])
@@ -176,11 +251,11 @@ extension World {
                 }
             }
             if fmt.isUffdWp(pte) { report(.inv15, "uffd-wp entry is writable", pfn, nil, []) }
-            if softDirtyEnabled(vma) && !fmt.isSoftDirty(pte) {
+            if fmt.config.contains(.softDirty) && !vmaFlags.contains(.softDirty) && !fmt.isSoftDirty(pte) {   // softDirtyEnabled
                 report(.inv16, "writable entry not soft-dirty while tracking is on", pfn, nil, [])
             }
         }
-        if fmt.isUffdWp(pte) && !vma.flags.contains(.uffdWp) {
+        if fmt.isUffdWp(pte) && !vmaFlags.contains(.uffdWp) {
             report(.inv15, "uffd-wp bit outside a VM_UFFD_WP VMA", pfn, nil, [])
         }
         return isPmd ? .pmd(head) : .page(f)
@@ -232,13 +307,13 @@ extension World {
             if l.pincount != pinned { report(.pinCount, "pincount differs from the pins on its pages", [.init("pincount", Int64(l.pincount)), .init("pins", Int64(pinned))]) }
             for (id, cnt) in [(l.id0, l.cnt0), (l.id1, l.cnt1)] {
                 if id == 0 && cnt != 0 { report(.inv7, "empty MM slot with a count", [.init("count", Int64(cnt))]) }
-                if id != 0 && m.mms[id] ?? 0 != cnt {
+                if id != 0 && m.mms(id) != cnt {
                     report(.inv7, "MM slot count differs from the MM's mappings",
-                           [.init("mm", Int64(id)), .init("count", Int64(cnt)), .init("rmap", Int64(m.mms[id] ?? 0))])
+                           [.init("mm", Int64(id)), .init("count", Int64(cnt)), .init("rmap", Int64(m.mms(id)))])
                 }
             }
             if l.cnt0 + l.cnt1 > l.lmap { report(.inv7, "MM slot counts exceed the large mapcount") }
-            if m.mms.count > 1 && !l.shared { report(.inv7, "mapped by several MMs but not marked shared", [.init("mms", Int64(m.mms.count))]) }
+            if m.mmN > 1 && !l.shared { report(.inv7, "mapped by several MMs but not marked shared", [.init("mms", Int64(m.mmN))]) }
             if !l.shared && l.lmap >= 1 && l.cnt0 != l.lmap && l.cnt1 != l.lmap { report(.inv7, "not shared, but no MM slot holds every mapping") }
             if frames.index(h) % UInt64(n) != 0 { report(.folioGeometry, "large folio's index not aligned to its size", [.init("index", Int64(frames.index(h)))]) }
             if fl.contains(.ksm) { report(.inv13, "large KSM folio", [.init("order", Int64(frames.order(h)))]) }

@@ -10,13 +10,122 @@
 /// Kernel/ end with `afterOperation()`, the one call from a lower layer into
 /// this one (issue 4 asks every operation to be checked when the option is on).
 
+/// MM_ANONPAGES and MM_SWAPENTS, or a change of them.
+struct RssPair: Sendable, Equatable {
+    var anon: Int64 = 0
+    var swap: Int64 = 0
+}
+
 /// The counters as the last incremental check left them, so the next one can
-/// compare their change with the change of the entries.
+/// compare their change with the change of the entries; and the checker's
+/// scratch, kept between checks so that a warm check allocates nothing.
 struct CheckBaseline: Sendable {
-    var rss: [(anon: Int64, swap: Int64)] = []
+    /// The counters by process index (those of exited processes are stale).
+    var rss: [RssPair] = []
     var hugeZero = 0
-    /// Scratch of `checkTouched`: one bit per frame, all clear between checks.
+    /// One bit per frame and one per slot, all clear between checks.
     var headMarks: [UInt64] = []
+    var slotMarks: [UInt64] = []
+    var scratch = TouchedScratch()
+    var procs = ProcSnapshot()
+}
+
+/// Lists and counters of one `checkTouched`, emptied (not freed) after it.
+struct TouchedScratch: Sendable {
+    /// Frames noted, then the heads of the allocated ones, each once, sorted.
+    var frames: [Int] = []
+    /// Slots noted, then each once, sorted.
+    var slots: [Int] = []
+    /// Change of each live process's counters, as its entries say.
+    var delta: [RssPair] = []
+    /// Mappings of the folio being checked: per page, and per MM.
+    var ptes: [Int32] = []
+    var mms: [MMCount] = []
+}
+
+/// One process as a check sees it; its VMAs are `vmas[vFirst..<vLimit]`.
+struct ProcInfo: Sendable {
+    var live = false
+    var pid: Int32 = 0
+    var mmId: Int32 = 0
+    var pgd: Int32 = 0
+    var vFirst = 0
+    var vLimit = 0
+}
+
+struct VMARange: Sendable {
+    var start: UInt64
+    var end: UInt64
+    var flags: VMFlags
+}
+
+/// The processes as one check sees them, read once so that walks neither
+/// copy a `Process` nor visit exited ones. By process index; only the
+/// entries of live processes are current.
+struct ProcSnapshot: Sendable {
+    var info: [ProcInfo] = []
+    /// Indices of the live processes, in order.
+    var liveList: [Int] = []
+    var vmas: [VMARange] = []
+
+    /// Reads the processes: one load per exited one (they stay as zombies),
+    /// the VMAs of the live ones.
+    mutating func load(_ processes: [Process]) {
+        let n = processes.count
+        if info.count != n { info = [ProcInfo](repeating: ProcInfo(), count: n) }
+        if !liveList.isEmpty { liveList.removeAll(keepingCapacity: true) }
+        if !vmas.isEmpty { vmas.removeAll(keepingCapacity: true) }
+        processes.withUnsafeBufferPointer { pr in
+            for p in 0..<n {
+                guard !pr[p].exited else { info[p].live = false; continue }
+                liveList.append(p)
+                let first = vmas.count
+                for v in pr[p].vmas { vmas.append(VMARange(start: v.start, end: v.end, flags: v.flags)) }
+                info[p] = ProcInfo(live: true, pid: pr[p].pid, mmId: pr[p].mmId, pgd: pr[p].pgd,
+                                   vFirst: first, vLimit: vmas.count)
+            }
+        }
+    }
+
+    @inline(__always) func live(_ p: Int) -> Bool { info[p].live }
+
+    /// `Process.vmaIndex` of live process `p`, as an index into `vmas`.
+    @inline(__always) func vma(_ p: Int, _ a: UInt64) -> Int? {
+        var lo = info[p].vFirst, hi = info[p].vLimit
+        let end = hi
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if vmas[mid].end <= a { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < end && a >= vmas[lo].start && a < vmas[lo].end ? lo : nil
+    }
+}
+
+/// Sorts `list` of values below `marks.count * 64` and drops repeats, with
+/// `marks` (clear before and after): by the bitmap's order when the list is
+/// long, by sorting when it is short.
+func uniqueSorted(_ list: inout [Int], _ marks: inout [UInt64]) {
+    var n = 0
+    for j in 0..<list.count {
+        let x = list[j]
+        let w = x >> 6, b = UInt64(1) << UInt64(x & 63)
+        if marks[w] & b == 0 { marks[w] |= b; list[n] = x; n += 1 }
+    }
+    list.removeLast(list.count - n)
+    if n > 64 && n * 8 > marks.count {
+        list.removeAll(keepingCapacity: true)
+        for w in marks.indices where marks[w] != 0 {
+            var m = marks[w]
+            marks[w] = 0
+            while m != 0 {
+                list.append(w << 6 | m.trailingZeroBitCount)
+                m &= m - 1
+            }
+        }
+    } else {
+        for x in list { marks[x >> 6] = 0 }
+        if n > 1 { list.sort() }
+    }
 }
 
 extension World {
@@ -35,7 +144,10 @@ extension World {
     }
 
     mutating func resetBaseline() {
-        checkBaseline.rss = processes.map { ($0.rssAnon, $0.rssSwap) }
+        checkBaseline.rss.removeAll(keepingCapacity: true)
+        for p in processes.indices {
+            checkBaseline.rss.append(RssPair(anon: processes[p].rssAnon, swap: processes[p].rssSwap))
+        }
         checkBaseline.hugeZero = hugeZeroMappings
     }
 
@@ -62,142 +174,187 @@ extension World {
     /// its place changes again.
     public mutating func checkTouched() -> [Violation] {
         guard tracksTouched else { return check() }
-        var out: [Violation] = []
-        var touchedFrames: [Int32] = []
-        var touchedSlots: [Int] = []
-        var delta = [(anon: Int64, swap: Int64)](repeating: (0, 0), count: processes.count)
-        var hugeZeroDelta = 0
-
-        // A method, not a nested function: a nested function capturing the
-        // mutating `self` copied `frames` (a retain per array) at every call.
-        func note(_ v: UInt64, pmd: Bool) {
-            switch touchedTarget(v, pmd: pmd) {
-            case .frame(let f): touchedFrames.append(f)
-            case .slot(let s): touchedSlots.append(s)
-            case .none: break
-            }
-        }
-
-        // Entries: check the new value where it is; count what old and new name.
-        let recount = tables.releasedSinceDrain
-        for (k, i) in tables.words.written.enumerated() {
-            let owner = tables.owners[i / PageTablePool.entries]
-            guard owner.level <= 1 else { continue }
-            let isPmd = owner.level == 1
-            let old = tables.words.before[k], new = tables.words[i]
-            note(old, pmd: isPmd)
-            note(new, pmd: isPmd)
-            let p = Int(owner.process)
-            guard owner.live, p < processes.count, !processes[p].exited else { continue }
-            if !recount {
-                let o = rssContribution(old, pmd: isPmd), n = rssContribution(new, pmd: isPmd)
-                delta[p].anon += n.anon - o.anon
-                delta[p].swap += n.swap - o.swap
-                hugeZeroDelta += n.hugeZero - o.hugeZero
-            }
-            if new == 0 { continue }
-            let a = owner.address(i % PageTablePool.entries)
-            if !isPmd || fmt.pmdIsLeaf(new) {
-                _ = checkEntry(p, a, new, pmd: isPmd, &out)
-            } else if !fmt.pmdIsTable(new) {
-                var v = Violation(.encKind, "PMD entry that is neither a table nor a leaf")
-                v.pid = processes[p].pid; v.address = a; v.entry = new
-                out.append(v)
-            }
-        }
-
-        // Frames whose own state changed.
-        for i in frames.ref.written { touchedFrames.append(Int32(i)) }
-        for i in frames.mapcount.written { touchedFrames.append(Int32(i)) }
-        for i in frames.meta.written { touchedFrames.append(Int32(i)) }
-
-        // Freed folios: no entry may still map them.
-        for fr in frames.freedSinceDrain {
-            var c = RmapCursor(first: fr.head, nr: Int(fr.nr), vpn: fr.index)
-            while let m = rmapNext(&c) {
-                guard !frames.isAllocated(m.page) else { continue }
-                var v = Violation(.ptFreeFrame, "entry maps a free frame")
-                v.pid = m.pid; v.address = m.address; v.entry = m.entry; v.pfn = m.pfn
-                out.append(v)
-            }
-        }
-
-        // Folios: each once, against an rmap walk.
-        // Each head once: marked in a bitmap kept between checks (and cleared
-        // after), then sorted for a stable order; cheaper than sorting every
-        // frame noted, which after a fork is each frame four or five times.
-        var heads: [Int32] = []
-        if checkBaseline.headMarks.count < (frames.count + 63) >> 6 {
-            checkBaseline.headMarks = [UInt64](repeating: 0, count: (frames.count + 63) >> 6)
-        }
-        for f in touchedFrames where Int(f) < frames.count && frames.isAllocated(f) {
-            let h = frames.head(f)
-            let w = Int(h) >> 6, b = UInt64(1) << UInt64(h & 63)
-            if checkBaseline.headMarks[w] & b == 0 {
-                checkBaseline.headMarks[w] |= b
-                heads.append(h)
-            }
-        }
-        for h in heads { checkBaseline.headMarks[Int(h) >> 6] = 0 }
-        heads.sort()
-        let pins = pinIndex()
-        var last: Int32 = -1
-        for h in heads where h != last {
-            last = h
-            checkFolio(h, rmapCount(h), pins, &out)
-            if let cs = frames.swapCacheSlot[h] {
-                for i in 0..<frames.nr(h) where Int(cs) + i < swap.slots { touchedSlots.append(Int(cs) + i) }
-            }
-        }
-
-        // Slots: each once, against the swap PTEs where the slot's page lived.
-        for i in swap.count.written { touchedSlots.append(i) }
-        for i in swap.cache.written { touchedSlots.append(i) }
-        touchedSlots.sort()
-        var lastSlot = -1
-        for s in touchedSlots where s != lastSlot && s > 0 {
-            lastSlot = s
-            let r: (count: UInt32, exclusive: UInt32) = swap.used[s] ? swapRmapCount(s) : (0, 0)
-            checkSlot(s, refs: r.count, exclusive: r.exclusive, &out)
-        }
-
-        // Counters: their change against the entries' change (a recount when
-        // tables were released and may have been reused).
-        for p in processes.indices where !processes[p].exited {
-            if recount {
-                var anon: Int64 = 0, swp: Int64 = 0
-                forEachLeaf(p) { _, raw, isPmd in
-                    let c = rssContribution(raw, pmd: isPmd)
-                    anon += c.anon; swp += c.swap
-                } badPmd: { _, _ in }
-                checkRss(p, anon: anon, swap: swp, &out)
-            } else {
-                let base: (anon: Int64, swap: Int64) = p < checkBaseline.rss.count ? checkBaseline.rss[p] : (0, 0)
-                checkRss(p, anon: base.anon + delta[p].anon, swap: base.swap + delta[p].swap, &out)
-            }
-        }
-        if recount {
-            var found = 0
-            for p in processes.indices where !processes[p].exited {
-                forEachLeaf(p) { _, raw, isPmd in found += rssContribution(raw, pmd: isPmd).hugeZero } badPmd: { _, _ in }
-            }
-            checkHugeZero(found, &out)
-        } else {
-            checkHugeZero(checkBaseline.hugeZero + hugeZeroDelta, &out)
-        }
-
+        // The baseline and scratch leave the world while in use, and the check
+        // itself reads the world only: a call from a mutating method to a
+        // reading one copied the whole World (a retain per array) each time.
+        var cb = CheckBaseline()
+        Swift.swap(&cb, &checkBaseline)
+        let out = touchedViolations(&cb.scratch, &cb.procs, &cb.headMarks, &cb.slotMarks, cb.rss, cb.hugeZero)
         tables.words.drain()
         tables.releasedSinceDrain = false
         frames.drain()
         swap.drain()
-        resetBaseline()
-        return dedupe(out)
+        // The new baseline: the counters of the processes that can have changed.
+        let n = processes.count
+        if cb.rss.count > n || cb.procs.info.count != n {
+            Swift.swap(&cb, &checkBaseline)
+            resetBaseline()
+            return out
+        }
+        while cb.rss.count < n { cb.rss.append(RssPair()) }
+        for p in cb.procs.liveList {
+            let now = RssPair(anon: processes[p].rssAnon, swap: processes[p].rssSwap)
+            if cb.rss[p] != now { cb.rss[p] = now }
+        }
+        cb.hugeZero = hugeZeroMappings
+        Swift.swap(&cb, &checkBaseline)
+        return out
+    }
+
+    /// `checkTouched` before it forgets the changes. Reads the world only.
+    private func touchedViolations(_ sc: inout TouchedScratch, _ ps: inout ProcSnapshot,
+                                   _ headMarks: inout [UInt64], _ slotMarks: inout [UInt64],
+                                   _ baseRss: [RssPair], _ baseHugeZero: Int) -> [Violation] {
+        var out: [Violation] = []
+        ps.load(processes)
+        if !sc.frames.isEmpty { sc.frames.removeAll(keepingCapacity: true) }
+        if !sc.slots.isEmpty { sc.slots.removeAll(keepingCapacity: true) }
+        if sc.delta.count != processes.count { sc.delta = [RssPair](repeating: RssPair(), count: processes.count) }
+        for p in ps.liveList where sc.delta[p] != RssPair() { sc.delta[p] = RssPair() }
+        var hugeZeroDelta = 0
+
+        // Entries: check the new value where it is; count what old and new name.
+        let recount = tables.releasedSinceDrain
+        let nWritten = tables.words.written.count
+        if nWritten > 0 {
+            let k = entryCheckConsts()
+            let E = PageTablePool.entries
+            var lastV = -1          // the VMA of the last entry checked (entries come in runs)
+            for j in 0..<nWritten {
+                let i = tables.words.written[j]
+                let owner = tables.owners[i / E]
+                guard owner.level <= 1 else { continue }
+                let isPmd = owner.level == 1
+                let old = tables.words.before[j], new = tables.words[i]
+                noteTarget(old, pmd: isPmd, &sc)
+                noteTarget(new, pmd: isPmd, &sc)
+                let p = Int(owner.process)
+                guard owner.live, p < processes.count, ps.live(p) else { continue }
+                if !recount {
+                    let o = rssContribution(old, pmd: isPmd), n = rssContribution(new, pmd: isPmd)
+                    if o != n {
+                        sc.delta[p].anon += n.anon - o.anon
+                        sc.delta[p].swap += n.swap - o.swap
+                        hugeZeroDelta += n.hugeZero - o.hugeZero
+                    }
+                }
+                if new == 0 { continue }
+                let a = owner.address(i % E)
+                if !isPmd || fmt.pmdIsLeaf(new) {
+                    if !(lastV >= ps.info[p].vFirst && lastV < ps.info[p].vLimit
+                         && a >= ps.vmas[lastV].start && a < ps.vmas[lastV].end) {
+                        lastV = ps.vma(p, a) ?? -1
+                    }
+                    _ = checkEntry(p, ps.info[p].pid, a, new, pmd: isPmd, vma: lastV >= 0 ? ps.vmas[lastV].flags : nil, k, &out)
+                } else if !fmt.pmdIsTable(new) {
+                    var v = Violation(.encKind, "PMD entry that is neither a table nor a leaf")
+                    v.pid = ps.info[p].pid; v.address = a; v.entry = new
+                    out.append(v)
+                }
+            }
+        }
+
+        // Frames whose own state changed.
+        for i in frames.ref.written { sc.frames.append(i) }
+        for i in frames.mapcount.written { sc.frames.append(i) }
+        for i in frames.meta.written { sc.frames.append(i) }
+
+        // Freed folios: no entry may still map them.
+        if !frames.freedSinceDrain.isEmpty { checkFreed(ps, &out) }
+
+        // Folios: each head once, in order, against an rmap walk.
+        if !sc.frames.isEmpty {
+            var n = 0
+            for j in 0..<sc.frames.count {
+                let f = sc.frames[j]
+                guard f < frames.count && frames.isAllocated(Int32(f)) else { continue }
+                sc.frames[n] = Int(frames.head(Int32(f)))
+                n += 1
+            }
+            sc.frames.removeLast(sc.frames.count - n)
+            if headMarks.count < (frames.count + 63) >> 6 {
+                headMarks = [UInt64](repeating: 0, count: (frames.count + 63) >> 6)
+            }
+            uniqueSorted(&sc.frames, &headMarks)
+            let pins = pinIndex()
+            if sc.mms.count < processes.count {
+                sc.mms = [MMCount](repeating: MMCount(id: 0, count: 0), count: processes.count)
+            }
+            var j = 0
+            while j < sc.frames.count {
+                let h = Int32(sc.frames[j])
+                j += 1
+                checkFolio(h, countMappings(h, ps, &sc), pins, &out)
+                if !frames.swapCacheSlot.isEmpty, let cs = frames.swapCacheSlot[h] {
+                    for i in 0..<frames.nr(h) where Int(cs) + i < swap.slots { sc.slots.append(Int(cs) + i) }
+                }
+            }
+        }
+
+        // Slots: each once, in order, against the swap PTEs where the slot's page lived.
+        for i in swap.count.written where i > 0 { sc.slots.append(i) }
+        for i in swap.cache.written where i > 0 { sc.slots.append(i) }
+        if !sc.slots.isEmpty {
+            if slotMarks.count < (swap.slots + 63) >> 6 {
+                slotMarks = [UInt64](repeating: 0, count: (swap.slots + 63) >> 6)
+            }
+            uniqueSorted(&sc.slots, &slotMarks)
+            for s in sc.slots {
+                let r: (count: UInt32, exclusive: UInt32) = swap.used[s] ? countSwapRefs(s, ps) : (0, 0)
+                checkSlot(s, refs: r.count, exclusive: r.exclusive, &out)
+            }
+        }
+
+        // Counters: their change against the entries' change (a recount when
+        // tables were released and may have been reused).
+        if recount {
+            var found = 0
+            for p in ps.liveList {
+                var anon: Int64 = 0, swp: Int64 = 0
+                forEachLeaf(p) { _, raw, isPmd in
+                    let c = rssContribution(raw, pmd: isPmd)
+                    anon += c.anon; swp += c.swap; found += c.hugeZero
+                } badPmd: { _, _ in }
+                checkRss(p, anon: anon, swap: swp, &out)
+            }
+            checkHugeZero(found, &out)
+        } else {
+            for p in ps.liveList {
+                let base = p < baseRss.count ? baseRss[p] : RssPair()
+                checkRss(p, anon: base.anon + sc.delta[p].anon, swap: base.swap + sc.delta[p].swap, &out)
+            }
+            checkHugeZero(baseHugeZero + hugeZeroDelta, &out)
+        }
+        return out.count > 1 ? dedupe(out) : out
+    }
+
+    /// Notes the frame or slot an entry value names (`touchedTarget`).
+    @inline(__always) func noteTarget(_ v: UInt64, pmd: Bool, _ sc: inout TouchedScratch) {
+        switch touchedTarget(v, pmd: pmd) {
+        case .frame(let f): sc.frames.append(Int(f))
+        case .slot(let s): sc.slots.append(s)
+        case .none: break
+        }
+    }
+
+    /// Freed folios: an entry the rmap finds mapping a page of one that is
+    /// still free is a violation.
+    func checkFreed(_ ps: ProcSnapshot, _ out: inout [Violation]) {
+        for fr in frames.freedSinceDrain {
+            forEachMapping(first: fr.head, nr: Int(fr.nr), vpn: fr.index, ps) { p, a, entry, _, pfn, page in
+                guard !frames.isAllocated(page) else { return }
+                var v = Violation(.ptFreeFrame, "entry maps a free frame")
+                v.pid = ps.info[p].pid; v.address = a; v.entry = entry; v.pfn = pfn
+                out.append(v)
+            }
+        }
     }
 
     /// What an entry value names, for `checkTouched`: a frame of memory, a
     /// swap slot, or nothing.
     enum TouchedTarget { case none, frame(Int32), slot(Int) }
 
+    @inline(__always)
     func touchedTarget(_ v: UInt64, pmd: Bool) -> TouchedTarget {
         if v == 0 || (pmd && !fmt.pmdIsLeaf(v)) { return .none }
         let pte = pmd ? fmt.pteOfPmd(v) : Pte(v)
@@ -212,16 +369,126 @@ extension World {
         return .none
     }
 
-    /// The mappings of folio `h` as its rmap walk finds them.
-    func rmapCount(_ h: Int32) -> FolioMappings {
-        var m = FolioMappings(ptes: [Int32](repeating: 0, count: frames.nr(h)), offset: 0, pmds: 0, mms: [:])
+    /// The mappings of folio `h` as its rmap walk finds them (`rmapNext`
+    /// over the folio, counted), in `sc`'s lists: the result shares them, so
+    /// let it go before the next call.
+    func countMappings(_ h: Int32, _ ps: ProcSnapshot, _ sc: inout TouchedScratch) -> FolioMappings {
+        let n = frames.nr(h)
+        if sc.ptes.count < n { sc.ptes = [Int32](repeating: 0, count: max(n, 512)) }
         let large = frames.order(h) > 0
-        var c = rmapCursor(folio: h)
-        while let x = rmapNext(&c) {
-            if x.isPmd { m.pmds += 1 } else { m.ptes[Int(x.page - h)] += 1 }
-            if large { m.mms[processes[x.process].mmId, default: 0] += 1 }
+        var pmds: Int32 = 0
+        var mmN = 0
+        var curP = -1, curN: Int32 = 0          // mappings by the process being walked
+        sc.ptes.withUnsafeMutableBufferPointer { pt in
+            for i in 0..<n { pt[i] = 0 }
+            sc.mms.withUnsafeMutableBufferPointer { mms in
+                // Adds the count of process `curP` to its MM's.
+                func flush() {
+                    guard curN > 0 else { return }
+                    let id = ps.info[curP].mmId
+                    var k = 0
+                    while k < mmN && mms[k].id != id { k += 1 }
+                    if k == mmN { mms[k] = MMCount(id: id, count: 0); mmN += 1 }
+                    mms[k].count += curN
+                }
+                forEachMapping(first: h, nr: n, vpn: frames.index(h), ps) { p, _, _, isPmd, _, page in
+                    if isPmd { pmds += 1 } else { pt[Int(page - h)] += 1 }
+                    if large {
+                        if p != curP { flush(); curP = p; curN = 0 }
+                        curN += 1
+                    }
+                }
+                if large { flush() }
+            }
         }
-        return m
+        return FolioMappings(ptes: sc.ptes, offset: 0, pmds: pmds, mms: sc.mms, mmN: mmN)
+    }
+
+    /// `pmdSlot` from a PGD.
+    @inline(__always) func pmdSlot(pgd: Int32, _ addr: UInt64) -> Int? {
+        var table = pgd
+        for level in stride(from: 3, to: 1, by: -1) {
+            let e = tables.words[Int(table) * PageTablePool.entries + VA.index(addr, level: level)]
+            if e == 0 { return nil }
+            table = fmt.tableIndex(e)
+        }
+        return Int(table) * PageTablePool.entries + VA.index(addr, level: 1)
+    }
+
+    /// Every entry the rmap walk (`rmapNext`) finds mapping a page of the
+    /// frames [first, first + nr) at linear page `vpn`: live processes in
+    /// order, pages in address order, a PMD once at the first page it covers.
+    /// `body` gets the process index, the address (a PMD's 2 MiB start), the
+    /// entry, whether it is a PMD, the PFN the walk reports and the frame (for
+    /// a PMD, the frame at its start). The walk's own steps without the
+    /// cursor: the VMA and the PMD slot looked up once per VMA and per 2 MiB,
+    /// and the PTEs of one table read in a row.
+    @inline(__always)
+    func forEachMapping(first: Int32, nr: Int, vpn: UInt64, _ ps: ProcSnapshot,
+                        _ body: (Int, UInt64, UInt64, Bool, UInt64, Int32) -> Void) {
+        let E = PageTablePool.entries
+        tables.words.withUnsafeBufferPointer { words in
+            for p in ps.liveList {
+                var page = 0
+                var vLo: UInt64 = 1, vHi: UInt64 = 0        // the VMA last found
+                var pmdSeen = -1
+                while page < nr {
+                    let a = (vpn + UInt64(page)) << VA.pageShift
+                    let toBoundary = Int((VA.pmdSize - (a & (VA.pmdSize - 1))) >> VA.pageShift)
+                    guard a < VA.userTop else { page += 1; continue }
+                    if a < vLo || a >= vHi {
+                        guard let v = ps.vma(p, a) else { page += 1; continue }
+                        vLo = ps.vmas[v].start; vHi = ps.vmas[v].end
+                    }
+                    guard let slot = pmdSlot(pgd: ps.info[p].pgd, a) else { page += toBoundary; continue }
+                    let pmd = words[slot]
+                    if fmt.pmdIsLeaf(pmd) {
+                        let pte = fmt.pteOfPmd(pmd)
+                        let f = first + Int32(page)
+                        if slot != pmdSeen, fmt.isPresent(pte), !fmt.isSpecial(pte),
+                           fmt.pfn(pte) + ((a >> VA.pageShift) & 511) == frames.pfn(f) {
+                            pmdSeen = slot
+                            let start = a & ~(VA.pmdSize - 1)
+                            body(p, start, pmd, true, fmt.pfn(pte), f - Int32((a - start) >> VA.pageShift))
+                        }
+                        page += toBoundary
+                        continue
+                    }
+                    guard fmt.pmdIsTable(pmd) else { page += toBoundary; continue }
+                    // The PTEs of this table inside this VMA, in a row: the
+                    // steps above would find the same VMA and table for each.
+                    let inVma = Int((min(vHi, VA.userTop) - a + VA.pageSize - 1) >> VA.pageShift)
+                    let stop = min(nr, page + toBoundary, page + inVma)
+                    let base = Int(fmt.tableIndex(pmd)) * E - page + VA.index(a, level: 0)
+                    while page < stop {
+                        let f = first + Int32(page)
+                        let v = words[base + page]
+                        let pte = Pte(v)
+                        if fmt.isPresent(pte), !fmt.isSpecial(pte), fmt.pfn(pte) == frames.pfn(f) {
+                            body(p, (vpn + UInt64(page)) << VA.pageShift, v, false, frames.pfn(f), f)
+                        }
+                        page += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// `swapRmapCount` over the live processes of `ps`.
+    func countSwapRefs(_ slot: Int, _ ps: ProcSnapshot) -> (count: UInt32, exclusive: UInt32) {
+        let a = swap.index[slot] << VA.pageShift
+        guard a < VA.userTop else { return (0, 0) }
+        var n: UInt32 = 0, sx: UInt32 = 0
+        for p in ps.liveList where ps.vma(p, a) != nil {
+            guard let s = pmdSlot(pgd: ps.info[p].pgd, a) else { continue }
+            let e = tables.words[s]
+            guard e != 0, fmt.pmdIsTable(e) else { continue }
+            let pte = Pte(tables.words[Int(fmt.tableIndex(e)) * PageTablePool.entries + VA.index(a, level: 0)])
+            guard fmt.kind(of: pte) == .swap, fmt.archSwpType(pte) == 0, Int(fmt.archSwpOffset(pte)) == slot else { continue }
+            n += 1
+            if fmt.swpTest(pte, .exclusive) { sx += 1 }
+        }
+        return (n, sx)
     }
 
     /// Drops repeated reports of one rule at one place, keeping the first.

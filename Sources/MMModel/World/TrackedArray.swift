@@ -39,9 +39,28 @@ struct TrackedArray<Element: Sendable & Equatable>: Sendable {
     }
 
     /// Records `range` as written (before-values as they are now), while tracking.
+    /// Indices already recorded cost a bit each, tested a word at a time, so a
+    /// bulk path that notes the rest of a table again and again stays linear.
     mutating func note(_ range: Range<Int>) {
         guard tracking else { return }
-        for i in range { note(i) }
+        var i = range.lowerBound
+        let end = range.upperBound
+        while i < end {
+            let w = i >> 6, lo = i & 63
+            let hi = min(64, lo + (end - i))            // bits [lo, hi) of word w
+            let upto = hi == 64 ? ~UInt64(0) : (UInt64(1) << UInt64(hi)) - 1
+            var todo = ~marks[w] & upto & ~((UInt64(1) << UInt64(lo)) - 1)
+            if todo != 0 {
+                marks[w] |= todo
+                while todo != 0 {
+                    let k = w << 6 | todo.trailingZeroBitCount
+                    written.append(k)
+                    before.append(values[k])
+                    todo &= todo - 1
+                }
+            }
+            i = w << 6 + hi
+        }
     }
 
     @inline(__always) private mutating func note(_ i: Int) {
@@ -72,6 +91,7 @@ struct TrackedArray<Element: Sendable & Equatable>: Sendable {
 
     /// Forgets the recorded writes, keeping the lists' capacity.
     mutating func drain() {
+        if written.isEmpty { return }
         for i in written { marks[i >> 6] = 0 }
         written.removeAll(keepingCapacity: true)
         before.removeAll(keepingCapacity: true)
