@@ -110,8 +110,8 @@ struct ScenarioTests {
         #expect(r.error == e && r.snapshots.isEmpty && !r.passed)
     }
 
-    @Test("free, collapse and mremap parse but are refused before anything runs",
-          arguments: [("free A[*]", "MADV_FREE"), ("collapse A[*]", "MADV_COLLAPSE"), ("mremap A[*] 8", "mremap")])
+    @Test("collapse and mremap parse but are refused before anything runs",
+          arguments: [("collapse A[*]", "MADV_COLLAPSE"), ("mremap A[*] 8", "mremap")])
     func unsupported(_ c: (String, String)) throws {
         let text = "map A 4\nwrite A[*] 1\nfork child {\n  \(c.0)\n}\n"
         guard case .success = Scenario.parse(text: text) else {

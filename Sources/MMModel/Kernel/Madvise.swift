@@ -1,7 +1,7 @@
 /// madvise for private anonymous memory (mm/madvise.c). Spec: semantics §2.1,
 /// §4.1 item 4, §3.8.
 public enum MadviseAdvice: UInt32, Sendable, CaseIterable {
-    case dontneed = 4, pageout = 21, cold = 20, hugepage = 14, nohugepage = 15
+    case dontneed = 4, free = 8, pageout = 21, cold = 20, hugepage = 14, nohugepage = 15
     case dontfork = 10, dofork = 11, wipeonfork = 18, keeponfork = 19
     case populateRead = 22, populateWrite = 23
 }
@@ -17,6 +17,7 @@ extension World {
         try checkMapped(p, start, end)
         switch advice {
         case .dontneed: zapRange(p, start, end)
+        case .free: lazyfreeRange(p, start, end)
         case .pageout: _ = try pageout(pid, start, end - start)
         case .cold: markOld(p, start, end)
         case .populateRead: try populate(pid, start, end - start, write: false)
@@ -46,6 +47,92 @@ extension World {
                 tables.words[s] = fmt.mkold(Pte(tables.words[s])).raw
             }
             a += VA.pageSize
+        }
+    }
+
+    /// MADV_FREE (`madvise_free_pte_range` / `madvise_free_huge_pmd`, spec
+    /// §4.1 item 5): present anon pages stay mapped with clean, old PTEs (not
+    /// write-protected) and their folios lose swapBacked (lazyfree); a folio in
+    /// the swap cache or dirty is first required to be mapped exactly once
+    /// (mapcount == nr) and leaves the swap cache, else it is left as it is.
+    /// Swap PTEs are dropped and their slots freed. A large folio only partly
+    /// in the range (or partly mapped here) is split first unless it may be
+    /// mapped shared (then skipped); a PMD partly in the range is split.
+    /// KSM folios are left alone (a simplification: the kernel may mark them
+    /// lazyfree too). Reclaim then discards or restores them (§4.2 U6).
+    mutating func lazyfreeRange(_ p: Int, _ start: UInt64, _ end: UInt64) {
+        var a = start
+        while a < end {
+            let pmd = pmdValue(p, a)
+            if fmt.pmdIsLeaf(pmd) {
+                let whole = a & (VA.pmdSize - 1) == 0 && end - a >= VA.pmdSize
+                if !whole { splitHugePmd(p, a) } else {
+                    let pte = fmt.pteOfPmd(pmd)
+                    if let f = frames.frame(ofPfn: fmt.pfn(pte)), !isZeroPfn(fmt.pfn(pte)),
+                       let ps = pmdSlot(p, a), lazyfreePrepare(frames.head(f)) {
+                        tables.words[ps] = fmt.pmdLeaf(fmt.mkold(fmt.mkclean(pte)))
+                        markLazyfree(frames.head(f))
+                    }
+                    a += VA.pmdSize
+                    continue
+                }
+            }
+            guard let s = pteSlot(p, a) else { a += VA.pageSize; continue }
+            let pte = Pte(tables.words[s])
+            if fmt.isNone(pte) { a += VA.pageSize; continue }
+            if !fmt.isPresent(pte) {
+                if fmt.kind(of: pte) == .swap { zapPte(p, s) }
+                a += VA.pageSize
+                continue
+            }
+            guard let f = normalFrame(pte) else { a += VA.pageSize; continue }
+            var head = frames.head(f)
+            var n = frames.nr(head)
+            var first = a
+            if n > 1 {
+                first = a - UInt64(f - head) * VA.pageSize
+                let covered = first >= start && first + UInt64(n) * VA.pageSize <= end
+                    && folioFullyMappedHere(p, head, first)
+                if !covered {
+                    if maybeMappedShared(head) || !canSplitFolio(head) { a += VA.pageSize; continue }
+                    splitFolio(head)
+                    head = f; n = 1; first = a
+                }
+            }
+            if lazyfreePrepare(head) {
+                for i in 0..<n {
+                    if let ps = pteSlot(p, first + UInt64(i) * VA.pageSize) {
+                        tables.words[ps] = fmt.mkold(fmt.mkclean(Pte(tables.words[ps]))).raw
+                    }
+                }
+                markLazyfree(head)
+            }
+            a = first + UInt64(n) * VA.pageSize
+        }
+    }
+
+    /// The checks `madvise_free_pte_range` makes before cleaning a folio's
+    /// PTEs: KSM and non-anon folios are skipped; a swap-cache or dirty folio
+    /// must be mapped exactly once per page (mapcount == nr) and leave the swap
+    /// cache (`folio_free_swap`, which fails while swap PTEs name a slot), then
+    /// loses its dirty flag.
+    mutating func lazyfreePrepare(_ head: Int32) -> Bool {
+        let fl = frames.flags(head)
+        guard fl.contains(.anon), !fl.contains(.ksm) else { return false }
+        if fl.contains(.swapCache) || fl.contains(.dirty) {
+            guard folioMapcount(head) == Int32(frames.nr(head)) else { return false }
+            if fl.contains(.swapCache) && !folioFreeSwap(head) { return false }
+            frames.removeFlags(head, .dirty)
+        }
+        return true
+    }
+
+    /// `folio_mark_lazyfree()`: an anonymous swap-backed folio outside the swap
+    /// cache loses swapBacked.
+    mutating func markLazyfree(_ head: Int32) {
+        let fl = frames.flags(head)
+        if fl.contains(.anon) && fl.contains(.swapBacked) && !fl.contains(.swapCache) {
+            frames.removeFlags(head, .swapBacked)
         }
     }
 }

@@ -5,7 +5,9 @@ extension World {
     /// MADV_PAGEOUT over [addr, addr + len): each folio mapped only here and
     /// entirely (mapcount == pages) is swapped out; shared folios are skipped, a
     /// large folio partly in the range is split first (unless maybe mapped
-    /// shared), maybe-pinned folios stay. Returns how many pages were swapped out.
+    /// shared), maybe-pinned folios stay; a lazyfree folio (after MADV_FREE) is
+    /// discarded or kept as §4.2 U6 says. Returns how many pages were swapped
+    /// out or discarded.
     /// Throws `.noMemory`, with the world unchanged, when the device has fewer
     /// free slots than the range's pages that would need one.
     @discardableResult
@@ -20,6 +22,7 @@ extension World {
         var a = start
         while a < end {
             if let f = mappedFrame(p, a), !frames.flags(frames.head(f)).contains(.swapCache),
+               frames.flags(frames.head(f)).contains(.swapBacked),   // lazyfree folios need no slot
                pageMapcount(f) == 1 { needed += 1 }
             a += VA.pageSize
         }
@@ -124,6 +127,7 @@ extension World {
     /// number of pages swapped out.
     mutating func reclaimFolio(_ head: Int32) -> Int {
         let fl = frames.flags(head)
+        if fl.contains(.anon) && !fl.contains(.ksm) && !fl.contains(.swapBacked) { return discardLazyfree(head) }
         guard fl.contains(.anon), !fl.contains(.ksm), !maybePinned(head) else { return 0 }
         let n = frames.nr(head)
         // Policy mthpSwapOut: before 6.10 a folio below PMD order is split first.
@@ -181,5 +185,35 @@ extension World {
             frames.ref[Int(head)] -= 1
         }
         return folioMapcount(head) == 0
+    }
+
+    /// `try_to_unmap()` of a lazyfree folio (§4.2 U2-U4, U6): a PMD mapping is
+    /// split first; if the folio or any PTE mapping it is dirty (written since
+    /// MADV_FREE), or a reference other than the mappings exists (a pin), every
+    /// PTE stays and a dirty folio becomes swap-backed (and dirty) again: the
+    /// lazyfree state is cancelled and the folio stays present. Otherwise each
+    /// PTE becomes none, RSS drops by one per page, and the folio is freed
+    /// (vmstat `pglazyfreed`). Returns the number of pages discarded.
+    mutating func discardLazyfree(_ head: Int32) -> Int {
+        var dirty = frames.flags(head).contains(.dirty)
+        var maps: [RmapMapping] = []
+        var c = rmapCursor(folio: head)
+        while let m = rmapNext(&c) {
+            if m.isPmd { splitHugePmd(m.process, m.address); continue }
+            if fmt.isDirty(Pte(m.entry)) { dirty = true }
+            maps.append(m)
+        }
+        // The model holds no isolation reference: "ref ≠ 1 + mapcount" is ref ≠ mapcount here.
+        if dirty || frames.ref[Int(head)] != folioMapcount(head) {
+            if dirty { frames.insertFlags(head, [.swapBacked, .dirty]) }
+            return 0
+        }
+        for m in maps {
+            tables.words[m.slot] = 0
+            removeRmapPtes(head, m.page, 1, m.process)
+            processes[m.process].rssAnon -= 1
+        }
+        putFolio(head, Int32(maps.count))
+        return maps.count
     }
 }

@@ -229,8 +229,7 @@ struct ScenarioParser {
             return .madvise(try range(2), w[1] == "read" ? .populateRead : .populateWrite)
         case "free":
             try need(2, "free PAGES")
-            _ = try range(1)
-            return .unsupported(what: "free (MADV_FREE)", reason: "the model has no lazyfree folios yet (issue 7)")
+            return .madvise(try range(1), .free)
         case "collapse":
             try need(2, "collapse PAGES")
             _ = try range(1)

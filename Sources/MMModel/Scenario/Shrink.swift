@@ -276,6 +276,7 @@ extension Explorer {
             case .populateRead: return "populate read \(r)"
             case .populateWrite: return "populate write \(r)"
             case .dontneed: word = "dontneed"
+            case .free: word = "free"
             case .pageout: word = "pageout"
             case .cold: word = "cold"
             case .hugepage: word = "hugepage"
