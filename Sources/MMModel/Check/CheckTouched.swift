@@ -10,6 +10,10 @@
 /// Kernel/ end with `afterOperation()`, the one call from a lower layer into
 /// this one (issue 4 asks every operation to be checked when the option is on).
 
+/// From how many touched folios `checkTouched` counts mappings with one scan
+/// of the page tables rather than a walk per folio.
+let bulkCheckFolios = 256
+
 /// MM_ANONPAGES and MM_SWAPENTS, or a change of them.
 struct RssPair: Sendable, Equatable {
     var anon: Int64 = 0
@@ -41,6 +45,23 @@ struct TouchedScratch: Sendable {
     /// Mappings of the folio being checked: per page, and per MM.
     var ptes: [Int32] = []
     var mms: [MMCount] = []
+    var bulk = BulkScratch()
+}
+
+/// The bulk count (`World.bulkCount`): by frame, the touched folio (index into
+/// the list of heads, -1 for none) and the PTEs counted (both reset after
+/// use); by touched folio, whether it needs its own walk and its mappings by
+/// MM (`stride` slots each).
+struct BulkScratch: Sendable {
+    var owner: [Int32] = []
+    var ptes: [Int32] = []
+    var walk: [Bool] = []
+    var perProc: [Int32] = []
+    var seen: [Int] = []
+    var mms: [MMCount] = []
+    var mmN: [Int] = []
+    var stride = 0
+    var pmdRegions: [UInt64] = []
 }
 
 /// One process as a check sees it; its VMAs are `vmas[vFirst..<vLimit]`.
@@ -99,6 +120,16 @@ struct ProcSnapshot: Sendable {
         }
         return lo < end && a >= vmas[lo].start && a < vmas[lo].end ? lo : nil
     }
+}
+
+/// Whether sorted `list` holds `x`.
+func binaryContains(_ list: [UInt64], _ x: UInt64) -> Bool {
+    var lo = 0, hi = list.count
+    while lo < hi {
+        let mid = (lo + hi) / 2
+        if list[mid] < x { lo = mid + 1 } else { hi = mid }
+    }
+    return lo < list.count && list[lo] == x
 }
 
 /// Sorts `list` of values below `marks.count * 64` and drops repeats, with
@@ -280,16 +311,27 @@ extension World {
             if sc.mms.count < processes.count {
                 sc.mms = [MMCount](repeating: MMCount(id: 0, count: 0), count: processes.count)
             }
+            // Many folios (fork, exit): one scan of the page tables counts
+            // them all; otherwise, and for a folio the scan leaves, a walk.
+            let bulk = sc.frames.count >= bulkCheckFolios && bulkCount(ps, &sc)
             var j = 0
             while j < sc.frames.count {
                 let h = Int32(sc.frames[j])
                 j += 1
-                checkFolio(h, countMappings(h, ps, &sc), pins, &out)
+                if bulk && !sc.bulk.walk[j - 1] {
+                    let b = (j - 1) * sc.bulk.stride, n = sc.bulk.mmN[j - 1]
+                    for k in 0..<n { sc.mms[k] = sc.bulk.mms[b + k] }
+                    checkFolio(h, FolioMappings(ptes: sc.bulk.ptes, offset: Int(h), pmds: 0, mms: sc.mms, mmN: n), pins, &out)
+                } else {
+                    checkFolio(h, countMappings(h, ps, &sc), pins, &out)
+                }
                 if !frames.swapCacheSlot.isEmpty, let cs = frames.swapCacheSlot[h] {
                     for i in 0..<frames.nr(h) where Int(cs) + i < swap.slots { sc.slots.append(Int(cs) + i) }
                 }
             }
         }
+
+        if sc.bulk.stride > 0 { endBulk(&sc) }
 
         // Slots: each once, in order, against the swap PTEs where the slot's page lived.
         for i in swap.count.written where i > 0 { sc.slots.append(i) }
@@ -402,6 +444,124 @@ extension World {
             }
         }
         return FolioMappings(ptes: sc.ptes, offset: 0, pmds: pmds, mms: sc.mms, mmN: mmN)
+    }
+
+    /// Counts the mappings of every folio in `sc.frames` (sorted heads) as
+    /// their rmap walks would, with one scan of each live process's page
+    /// tables: a present PTE counts for the touched folio holding the frame it
+    /// maps when it sits at that page's linear address inside a VMA (what the
+    /// walk looks at); a folio with a page in a 2 MiB range where some process
+    /// has a PMD leaf is marked for its own walk. Returns false, counting
+    /// nothing, when two folios claim one frame (only a broken state does).
+    func bulkCount(_ ps: ProcSnapshot, _ sc: inout TouchedScratch) -> Bool {
+        let nHeads = sc.frames.count
+        let L = max(ps.liveList.count, 1)
+        if sc.bulk.owner.count != frames.count {
+            sc.bulk.owner = [Int32](repeating: -1, count: frames.count)
+            sc.bulk.ptes = [Int32](repeating: 0, count: frames.count)
+        }
+        if sc.bulk.walk.count < nHeads {
+            sc.bulk.walk = [Bool](repeating: false, count: nHeads)
+            sc.bulk.perProc = [Int32](repeating: 0, count: nHeads)
+            sc.bulk.mmN = [Int](repeating: 0, count: nHeads)
+        }
+        if sc.bulk.mms.count < nHeads * L { sc.bulk.mms = [MMCount](repeating: MMCount(id: 0, count: 0), count: nHeads * L) }
+        sc.bulk.stride = L
+        for i in 0..<nHeads {
+            let h = sc.frames[i]
+            for f in h..<(h + frames.nr(Int32(h))) {
+                if sc.bulk.owner[f] >= 0 { endBulk(&sc); return false }
+                sc.bulk.owner[f] = Int32(i)
+            }
+            sc.bulk.walk[i] = false
+            sc.bulk.mmN[i] = 0
+        }
+        if !sc.bulk.pmdRegions.isEmpty { sc.bulk.pmdRegions.removeAll(keepingCapacity: true) }
+        let E = PageTablePool.entries
+        let nFrames = UInt64(frames.count)
+        tables.words.withUnsafeBufferPointer { words in
+            for p in ps.liveList {
+                let pgd = Int(ps.info[p].pgd) * E
+                var vLo: UInt64 = 1, vHi: UInt64 = 0        // the VMA last found
+                for i3 in 0..<E {
+                    let e3 = words[pgd + i3]
+                    if e3 == 0 { continue }
+                    let pud = Int(fmt.tableIndex(e3)) * E
+                    for i2 in 0..<E {
+                        let e2 = words[pud + i2]
+                        if e2 == 0 { continue }
+                        let pmdT = Int(fmt.tableIndex(e2)) * E
+                        for i1 in 0..<E {
+                            let e1 = words[pmdT + i1]
+                            if e1 == 0 { continue }
+                            let a1 = UInt64(i3) << 39 | UInt64(i2) << 30 | UInt64(i1) << 21
+                            if fmt.pmdIsLeaf(e1) { sc.bulk.pmdRegions.append(a1 >> 21); continue }
+                            guard fmt.pmdIsTable(e1), a1 < VA.userTop else { continue }
+                            let pt = Int(fmt.tableIndex(e1)) * E
+                            for i0 in 0..<E {
+                                let v = words[pt + i0]
+                                let pte = Pte(v)
+                                guard v != 0, fmt.isPresent(pte), !fmt.isSpecial(pte) else { continue }
+                                let pfn = fmt.pfn(pte)
+                                guard pfn >= Frames.pfnBase, pfn - Frames.pfnBase < nFrames else { continue }
+                                let f = Int(pfn - Frames.pfnBase)
+                                let i = Int(sc.bulk.owner[f])
+                                guard i >= 0 else { continue }
+                                let h = sc.frames[i]
+                                let a = a1 | UInt64(i0) << 12
+                                guard a == (frames.index(Int32(h)) + UInt64(f - h)) << VA.pageShift else { continue }
+                                if a < vLo || a >= vHi {
+                                    guard let vi = ps.vma(p, a) else { continue }
+                                    vLo = ps.vmas[vi].start; vHi = ps.vmas[vi].end
+                                }
+                                sc.bulk.ptes[f] += 1
+                                if frames.order(Int32(h)) > 0 {
+                                    if sc.bulk.perProc[i] == 0 { sc.bulk.seen.append(i) }
+                                    sc.bulk.perProc[i] += 1
+                                }
+                            }
+                        }
+                    }
+                }
+                // This process's mappings of each large folio, by its MM.
+                let id = ps.info[p].mmId
+                for i in sc.bulk.seen {
+                    let b = i * L, n = sc.bulk.mmN[i]
+                    var k = 0
+                    while k < n && sc.bulk.mms[b + k].id != id { k += 1 }
+                    if k == n { sc.bulk.mms[b + k] = MMCount(id: id, count: 0); sc.bulk.mmN[i] += 1 }
+                    sc.bulk.mms[b + k].count += sc.bulk.perProc[i]
+                    sc.bulk.perProc[i] = 0
+                }
+                sc.bulk.seen.removeAll(keepingCapacity: true)
+            }
+        }
+        // Folios with a page in a range some process maps by a PMD: walked.
+        if !sc.bulk.pmdRegions.isEmpty {
+            sc.bulk.pmdRegions.sort()
+            for i in 0..<nHeads {
+                let h = Int32(sc.frames[i])
+                let first = frames.index(h), last = first + UInt64(frames.nr(h) - 1)
+                var r = (first << VA.pageShift) >> 21
+                while r <= (last << VA.pageShift) >> 21 {
+                    if binaryContains(sc.bulk.pmdRegions, r) { sc.bulk.walk[i] = true; break }
+                    r += 1
+                }
+            }
+        }
+        return true
+    }
+
+    /// Clears what `bulkCount` set.
+    func endBulk(_ sc: inout TouchedScratch) {
+        for i in 0..<sc.frames.count {
+            let h = sc.frames[i]
+            for f in h..<(h + frames.nr(Int32(h))) {
+                sc.bulk.owner[f] = -1
+                sc.bulk.ptes[f] = 0
+            }
+        }
+        sc.bulk.stride = 0
     }
 
     /// `pmdSlot` from a PGD.
