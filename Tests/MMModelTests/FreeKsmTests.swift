@@ -119,3 +119,87 @@ func madvFreeScenario() {
     let r = Scenario.run(text: "map A 4\nwrite A[*] 1\nfree A[*]\npageout A[*]\nexpect A[*] none\nexpect consistent\n")
     #expect(r.error == nil && r.failures.isEmpty && r.passed)
 }
+
+// KSM as explicit operations (Kernel/KSM.swift): spec semantics §1.8.
+
+/// A parent and `n - 1` children, each with its own copy of `pages` pages of
+/// value 7 at the same address (the children copied on write, the parent reused).
+private func ksmFamily(_ w: inout World, n: Int, pages: Int) throws -> (pids: [Int32], addr: UInt64) {
+    let pid = w.createProcess()
+    let a = try w.mmap(pid, length: UInt64(pages) * page)
+    try w.access(pid, a, UInt64(pages) * page, read: false, write: true, value: 1)
+    var pids = [pid]
+    for _ in 1..<n {
+        let c = try w.fork(pid)
+        try w.access(c, a, UInt64(pages) * page, read: false, write: true, value: 7)
+        pids.append(c)
+    }
+    try w.access(pid, a, UInt64(pages) * page, read: false, write: true, value: 7)
+    return (pids, a)
+}
+
+@Test("KSM merge: one read-only KSM page per address, never AE, mapcount = refcount = mappings (R-KSM-1)",
+      arguments: Arch.allCases)
+func ksmMergeShape(arch: Arch) throws {
+    var w = try World(.small(arch: arch))
+    let (pids, a) = try ksmFamily(&w, n: 4, pages: 3)
+    let free0 = w.frames.freeFrames
+    #expect(try w.ksmMerge(pids[0], a, 3 * page) == 12)
+    #expect(w.frames.freeFrames == free0 + 9)                           // three copies of each page freed
+    for i in 0..<3 {
+        let pfn = try w.pfn(pids[0], a + UInt64(i) * page)
+        let f = try #require(w.frames.frame(ofPfn: pfn))
+        #expect(w.frames.flags(f).contains(.ksm) && !w.frames.ae(f))
+        #expect(w.frames.mapcount[Int(f)] == 4 && w.frames.ref[Int(f)] == 4)
+        for p in pids { #expect(try w.pfn(p, a + UInt64(i) * page) == pfn) }
+    }
+    for p in pids { #expect(try w.rows(p, a, 3) == "rrr") }
+    #expect(try w.ksmMerge(pids[0], a, 3 * page) == 0)                  // nothing left to merge
+    #expect(w.invariantViolations() == [])
+}
+
+@Test("KSM: a write copies (1 minor), also for the last mapping; unmerge = 1 minor each, then write = 1 minor (R-KSM-1, R-KSM-4)")
+func ksmWriteAndUnmerge() throws {
+    var w = try World(.small())
+    let (pids, a) = try ksmFamily(&w, n: 2, pages: 2)
+    try w.ksmMerge(pids[1], a, 2 * page)
+    var f0 = try w.faults(pids[0])
+    try w.write(pids[0], a, 8)
+    #expect(delta(try w.faults(pids[0]), f0) == [1, 0])
+    let f1 = try w.faults(pids[1])
+    try w.write(pids[1], a, 9)                                           // the last mapping: still a copy
+    #expect(delta(try w.faults(pids[1]), f1) == [1, 0])
+    #expect(w.process(pids[1])!.counters.wpCopy >= 1)
+    f0 = try w.faults(pids[0])
+    #expect(try w.ksmUnmerge(pids[0], a, 2 * page) == 1)                 // only a + page is still KSM
+    #expect(delta(try w.faults(pids[0]), f0) == [1, 0])
+    #expect(try w.rows(pids[0], a, 2) == "WA")                           // AE but read-only
+    f0 = try w.faults(pids[0])
+    try w.write(pids[0], a + page, 10)
+    #expect(delta(try w.faults(pids[0]), f0) == [1, 0])                  // reuse, no second copy
+    #expect(try w.rows(pids[0], a, 2) == "WW")
+    #expect(w.invariantViolations() == [])
+}
+
+@Test("KSM: a maybe-pinned page is not merged; PAGEOUT leaves a KSM page mapped twice alone (R-KSM-5)")
+func ksmPinnedAndPageout() throws {
+    var w = try World(.small())
+    let (pids, a) = try ksmFamily(&w, n: 2, pages: 2)
+    let id = try w.pin(pids[0], a, page, write: true)
+    #expect(try w.ksmMerge(pids[0], a, 2 * page) == 2)                  // page 0 refused, page 1 merged
+    #expect(try w.rows(pids[0], a, 2) == "Wr")
+    #expect(try w.pageout(pids[0], a, 2 * page) == 0)                    // page 0 pinned, page 1 KSM mapped twice
+    #expect(try w.rows(pids[0], a, 2) == "Wr")
+    try w.unpin(id)
+    try w.exit(pids[1])
+    #expect(w.invariantViolations() == [])
+    try w.exit(pids[0])
+    #expect(w.frames.freeFrames == w.frames.count)
+    #expect(w.invariantViolations() == [])
+}
+
+@Test("scenario: ksm merge / ksm unmerge parse and run")
+func ksmScenarioWords() {
+    let r = Scenario.run(text: "map A 2\nwrite A[*] 1\nfork c {\n  write A[*] 1\n  pause\n}\nksm merge A[*]\nexpect A[*] ksm count=2\nksm unmerge A[*]\nexpect A[*] !ksm anon-exclusive !writable\nexpect consistent\n")
+    #expect(r.error == nil && r.failures.isEmpty && r.passed, "\(r.failures.map(\.description))")
+}

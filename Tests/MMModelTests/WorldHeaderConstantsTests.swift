@@ -28,6 +28,7 @@ func madviseAdviceMatchesHeader() {
         (.pageout, MMM_MADV_PAGEOUT), (.populateRead, MMM_MADV_POPULATE_READ),
         (.populateWrite, MMM_MADV_POPULATE_WRITE),
         (.free, 8),   // MADV_FREE: include/mmmodel.h has no MMM_MADV_FREE yet; Linux's value
+        (.mergeable, 12), (.unmergeable, 13),   // MADV_(UN)MERGEABLE: likewise not in the header yet
     ]
     #expect(pairs.count == MadviseAdvice.allCases.count)
     for (advice, value) in pairs { #expect(advice.rawValue == value) }

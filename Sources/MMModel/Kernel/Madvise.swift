@@ -1,7 +1,7 @@
 /// madvise for private anonymous memory (mm/madvise.c). Spec: semantics §2.1,
 /// §4.1 item 4, §3.8.
 public enum MadviseAdvice: UInt32, Sendable, CaseIterable {
-    case dontneed = 4, free = 8, pageout = 21, cold = 20, hugepage = 14, nohugepage = 15
+    case dontneed = 4, free = 8, mergeable = 12, unmergeable = 13, pageout = 21, cold = 20, hugepage = 14, nohugepage = 15
     case dontfork = 10, dofork = 11, wipeonfork = 18, keeponfork = 19
     case populateRead = 22, populateWrite = 23
 }
@@ -18,6 +18,8 @@ extension World {
         switch advice {
         case .dontneed: zapRange(p, start, end)
         case .free: lazyfreeRange(p, start, end)
+        case .mergeable: _ = try ksmMerge(pid, start, end - start)       // merged at once, as ksmd would (KSM.swift)
+        case .unmergeable: _ = try ksmUnmerge(pid, start, end - start)
         case .pageout: _ = try pageout(pid, start, end - start)
         case .cold: markOld(p, start, end)
         case .populateRead: try populate(pid, start, end - start, write: false)

@@ -167,7 +167,7 @@ struct ScenarioParser {
     /// The operations `try` may precede: those that can fail in the model.
     static let tryable: Set<String> = [
         "read", "write", "readwrite", "pageout", "cold", "dontneed", "hugepage", "nohugepage", "dontfork", "dofork",
-        "wipeonfork", "keeponfork", "populate", "mprotect", "munmap", "pin", "unpin", "exit",
+        "wipeonfork", "keeponfork", "populate", "mprotect", "munmap", "pin", "unpin", "exit", "free", "ksm",
     ]
 
     static func freshName(_ base: String, _ names: Set<String>) -> String {
@@ -230,6 +230,10 @@ struct ScenarioParser {
         case "free":
             try need(2, "free PAGES")
             return .madvise(try range(1), .free)
+        case "ksm":
+            try need(3, "ksm merge|unmerge PAGES")
+            guard w[1] == "merge" || w[1] == "unmerge" else { throw ScenarioError(line: n, "expected 'ksm merge|unmerge PAGES'") }
+            return .madvise(try range(2), w[1] == "merge" ? .mergeable : .unmergeable)
         case "collapse":
             try need(2, "collapse PAGES")
             _ = try range(1)

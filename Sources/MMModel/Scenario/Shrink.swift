@@ -277,6 +277,8 @@ extension Explorer {
             case .populateWrite: return "populate write \(r)"
             case .dontneed: word = "dontneed"
             case .free: word = "free"
+            case .mergeable: word = "ksm merge"
+            case .unmergeable: word = "ksm unmerge"
             case .pageout: word = "pageout"
             case .cold: word = "cold"
             case .hugepage: word = "hugepage"
