@@ -27,6 +27,15 @@ struct CheckBaseline: Sendable {
     /// The counters by process index (those of exited processes are stale).
     var rss: [RssPair] = []
     var hugeZero = 0
+    /// The scratch, in a box so that taking it out for a check moves one
+    /// reference; a world copied shares it until its next check, which then
+    /// takes a fresh box (`checkTouched` uses it only when uniquely referenced).
+    var box = CheckScratchBox()
+}
+
+/// The checker's scratch (see `CheckBaseline.box`). Mutated only by the
+/// world holding the one reference.
+final class CheckScratchBox: @unchecked Sendable {
     /// One bit per frame and one per slot, all clear between checks.
     var headMarks: [UInt64] = []
     var slotMarks: [UInt64] = []
@@ -89,22 +98,33 @@ struct ProcSnapshot: Sendable {
     var liveList: [Int] = []
     var vmas: [VMARange] = []
 
-    /// Reads the processes: one load per exited one (they stay as zombies),
-    /// the VMAs of the live ones.
+    /// Reads the processes: the VMAs of the live ones. An exited process
+    /// stays a zombie at its index (only `exit` sets `exited`, and processes
+    /// are only appended), so only those live at the last load and those
+    /// created since are looked at.
     mutating func load(_ processes: [Process]) {
         let n = processes.count
-        if info.count != n { info = [ProcInfo](repeating: ProcInfo(), count: n) }
-        if !liveList.isEmpty { liveList.removeAll(keepingCapacity: true) }
+        var prevN = info.count
+        if prevN > n { info = []; liveList = []; prevN = 0 }
+        if prevN < n { info.append(contentsOf: repeatElement(ProcInfo(), count: n - prevN)) }
         if !vmas.isEmpty { vmas.removeAll(keepingCapacity: true) }
         processes.withUnsafeBufferPointer { pr in
-            for p in 0..<n {
-                guard !pr[p].exited else { info[p].live = false; continue }
-                liveList.append(p)
+            @inline(__always) func take(_ p: Int) -> Bool {
+                guard !pr[p].exited else { info[p].live = false; return false }
                 let first = vmas.count
                 for v in pr[p].vmas { vmas.append(VMARange(start: v.start, end: v.end, flags: v.flags)) }
                 info[p] = ProcInfo(live: true, pid: pr[p].pid, mmId: pr[p].mmId, pgd: pr[p].pgd,
                                    vFirst: first, vLimit: vmas.count)
+                return true
             }
+            let old = liveList.count
+            var kept = 0
+            for j in 0..<old {
+                let p = liveList[j]
+                if take(p) { liveList[kept] = p; kept += 1 }
+            }
+            if kept < old { liveList.removeLast(old - kept) }
+            for p in prevN..<n where take(p) { liveList.append(p) }
         }
     }
 
@@ -175,6 +195,7 @@ extension World {
     }
 
     mutating func resetBaseline() {
+        checkBaseline.box = CheckScratchBox()
         checkBaseline.rss.removeAll(keepingCapacity: true)
         for p in processes.indices {
             checkBaseline.rss.append(RssPair(anon: processes[p].rssAnon, swap: processes[p].rssSwap))
@@ -208,27 +229,26 @@ extension World {
         // The baseline and scratch leave the world while in use, and the check
         // itself reads the world only: a call from a mutating method to a
         // reading one copied the whole World (a retain per array) each time.
-        var cb = CheckBaseline()
-        Swift.swap(&cb, &checkBaseline)
-        let out = touchedViolations(&cb.scratch, &cb.procs, &cb.headMarks, &cb.slotMarks, cb.rss, cb.hugeZero)
+        if !isKnownUniquelyReferenced(&checkBaseline.box) { checkBaseline.box = CheckScratchBox() }
+        let box = checkBaseline.box
+        let out = touchedViolations(&box.scratch, &box.procs, &box.headMarks, &box.slotMarks,
+                                    checkBaseline.rss, checkBaseline.hugeZero)
         tables.words.drain()
         tables.releasedSinceDrain = false
         frames.drain()
         swap.drain()
         // The new baseline: the counters of the processes that can have changed.
         let n = processes.count
-        if cb.rss.count > n || cb.procs.info.count != n {
-            Swift.swap(&cb, &checkBaseline)
+        if checkBaseline.rss.count > n || box.procs.info.count != n {
             resetBaseline()
             return out
         }
-        while cb.rss.count < n { cb.rss.append(RssPair()) }
-        for p in cb.procs.liveList {
+        while checkBaseline.rss.count < n { checkBaseline.rss.append(RssPair()) }
+        for p in box.procs.liveList {
             let now = RssPair(anon: processes[p].rssAnon, swap: processes[p].rssSwap)
-            if cb.rss[p] != now { cb.rss[p] = now }
+            if checkBaseline.rss[p] != now { checkBaseline.rss[p] = now }
         }
-        cb.hugeZero = hugeZeroMappings
-        Swift.swap(&cb, &checkBaseline)
+        checkBaseline.hugeZero = hugeZeroMappings
         return out
     }
 
