@@ -6,6 +6,9 @@
 enum FaultOutcome {
     /// Completed; `major` when a folio had to be read from the swap device.
     case done(major: Bool)
+    /// VM_FAULT_RETRY after a userfaultfd trap the monitor resolved (`major`:
+    /// the attempt had swapped the page in first). Not counted (R-ACCT-3).
+    case retry(major: Bool)
 }
 
 extension World {
@@ -56,7 +59,14 @@ extension World {
         guard write ? flags.contains(.write) : !flags.isDisjoint(with: [.read, .write]) else { throw .fault }
         for _ in 0..<4 {
             if let token = hardwareAccess(p, addr, write: write, value: value) { return token }
-            let outcome = try handleMMFault(p, vi, addr, write: write, unshare: false)
+            var outcome = try handleMMFault(p, vi, addr, write: write, unshare: false)
+            if case .retry(let major) = outcome {
+                // R-ACCT-3, per-VMA-lock path: the trapped attempt is not counted; the
+                // re-run under mmap_lock is, major (FAULT_FLAG_TRIED) only when the
+                // first attempt was major.
+                outcome = try handleMMFault(p, vi, addr, write: write, unshare: false)
+                if major, case .done = outcome { outcome = .done(major: true) }
+            }
             accountFault(p, outcome)
         }
         // A path that leaves the PTE unusable after four faults is a model bug.
@@ -108,6 +118,8 @@ extension World {
         switch outcome {
         case .done(let major):
             if major { processes[p].counters.major += 1 } else { processes[p].counters.minor += 1 }
+        case .retry:
+            break
         }
     }
 

@@ -16,6 +16,9 @@ extension World {
             if v.flags.contains(.dontCopy) { continue }                        // F1
             var cv = v
             cv.flags.remove(.locked)                                            // F4
+            // §2.10: without UFFD_FEATURE_EVENT_FORK the child loses the context
+            // and VM_UFFD_WP; its copies then lose UW / SUW.
+            if !v.flags.contains(.uffdForkEvent) { cv.flags.remove([.uffdWp, .uffdForkEvent]) }
             if v.flags.contains(.wipeOnFork) {                                  // F2
                 cv.hasAnonVma = false
                 processes[child].vmas.append(cv)

@@ -135,8 +135,8 @@ extension World {
             tables.words[ps] = fmt.withPfn(pte, fmt.pfn(pte) + UInt64(i)).raw
         }
         // Step 15: a write fault still pending runs do_wp_page in the same fault.
-        if writeLeft {
-            _ = try doWpPage(p, vi, addr, s, unshare: false)
+        if writeLeft, case .retry = try doWpPage(p, vi, addr, s, unshare: false) {
+            return .retry(major: major)                  // uffd-wp trap after the swap-in
         }
         return .done(major: major)
     }

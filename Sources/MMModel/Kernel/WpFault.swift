@@ -5,6 +5,8 @@ extension World {
     /// `do_wp_page()`: reuse when the page is AE or provably exclusive (W5),
     /// else copy (W6). An unshare fault never makes the PTE writable (R-UNS-3).
     mutating func doWpPage(_ p: Int, _ vi: Int, _ addr: UInt64, _ s: Int, unshare: Bool) throws(MMMError) -> FaultOutcome {
+        // W1: a write to a uffd-wp PTE goes to the monitor (Userfaultfd.swift).
+        if !unshare && uffdWpTrap(p, vi, addr, s) { return .retry(major: false) }
         let pte = Pte(tables.words[s])
         if let f = normalFrame(pte) {
             let head = frames.head(f)

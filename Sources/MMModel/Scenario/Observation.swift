@@ -170,6 +170,16 @@ public struct PhaseObservation: Hashable, Sendable {
     }
 }
 
+/// A userfaultfd trap reported to the monitor: `uffd PROC A[i] write line=N`.
+public struct UffdObservation: Hashable, Sendable {
+    public var process: String
+    public var mapping: String
+    public var index: Int
+    public var write: Bool
+    /// The script line whose operation trapped.
+    public var line: Int
+}
+
 /// What a run produced: the observation and the verdict on its expectations.
 public struct ScenarioResult: Sendable {
     public var name: String
@@ -177,6 +187,8 @@ public struct ScenarioResult: Sendable {
     public var snapshots: [SnapshotObservation] = []
     public var phases: [PhaseObservation] = []
     public var expectationsHeld = 0
+    /// userfaultfd write-protect traps in order (the default monitor resolved each).
+    public var uffdEvents: [UffdObservation] = []
     /// Every process's counters at the end of the run, in creation order
     /// (what `mmm compare` sets side by side; not part of the observation).
     public var counters: [(process: String, counters: FaultCounters)] = []
@@ -214,6 +226,7 @@ extension ScenarioResult {
             }
         }
         for ph in phases { out += "phase \(ph.process) \(ph.name) minor=\(ph.minor) major=\(ph.major)\n" }
+        for e in uffdEvents { out += "uffd \(e.process) \(e.mapping)[\(e.index)] \(e.write ? "write" : "read") line=\(e.line)\n" }
         for f in failures { out += "fail line=\(f.line) \(f.message)\n" }
         if let e = error { out += "error line=\(e.line) \(e.message)\n" }
         out += "result \(passed ? "pass" : "fail") held=\(expectationsHeld) failed=\(failures.count)"
@@ -236,6 +249,7 @@ extension ScenarioHeader {
         w.append("page-cluster=\(pageCluster)")
         w.append("frames=\(frames)")
         w.append("swap-slots=\(swapSlots - 1)")
+        if softDirty { w.append("soft-dirty=on") }
         return w
     }
 
@@ -372,6 +386,12 @@ extension ScenarioResult {
         f.append("\"phases\":[" + phases.map {
             "{\"process\":\(jsonString($0.process)),\"name\":\(jsonString($0.name)),\"minor\":\($0.minor),\"major\":\($0.major)}"
         }.joined(separator: ",") + "]")
+        if !uffdEvents.isEmpty {
+            f.append("\"uffd_events\":[" + uffdEvents.map {
+                "{\"process\":\(jsonString($0.process)),\"page\":" + jsonString("\($0.mapping)[\($0.index)]")
+                    + ",\"write\":\($0.write),\"line\":\($0.line)}"
+            }.joined(separator: ",") + "]")
+        }
         f.append("\"held\":\(expectationsHeld)")
         f.append("\"failures\":[" + failures.map { "{\"line\":\($0.line),\"message\":\(jsonString($0.message))}" }.joined(separator: ",") + "]")
         f.append("\"error\":" + (error.map { "{\"line\":\($0.line),\"message\":\(jsonString($0.message))}" } ?? "null"))

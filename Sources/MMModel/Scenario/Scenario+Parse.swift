@@ -47,7 +47,7 @@ struct ScenarioParser {
         let (n, w, _) = l
         let key = String(w[0])
         let headerWords: Set<String> = ["arch", "kernel", "switch", "thp", "huge-zero-page", "swap", "page-cluster", "frames",
-                                        "swap-slots"]
+                                        "swap-slots", "soft-dirty"]
         guard headerWords.contains(key) else { return false }
         let seenKey = key == "thp" && w.count == 3 ? "thp " + w[1]
             : key == "switch" && w.count == 2 ? "switch " + (w[1].split(separator: "=").first ?? "") : key
@@ -96,6 +96,13 @@ struct ScenarioParser {
             try arg(2, "huge-zero-page on|off")
             guard w[1] == "on" || w[1] == "off" else { throw ScenarioError(line: n, "expected 'on' or 'off', not '\(w[1])'") }
             header.hugeZeroPage = w[1] == "on"
+        case "soft-dirty":
+            try arg(2, "soft-dirty on|off")
+            guard w[1] == "on" || w[1] == "off" else { throw ScenarioError(line: n, "expected 'on' or 'off', not '\(w[1])'") }
+            guard w[1] == "off" || header.arch == .x86_64 else {
+                throw ScenarioError(line: n, "soft-dirty needs arch x86_64 (arm64 has no CONFIG_MEM_SOFT_DIRTY)")
+            }
+            header.softDirty = w[1] == "on"
         case "swap":
             try arg(2, "swap zram|disk")
             switch w[1] {
@@ -145,7 +152,8 @@ struct ScenarioParser {
                 out.append(ScenarioStatement(line: n, text: text, op: .fork(name: name, body: body)))
                 continue
             }
-            if ["arch", "kernel", "switch", "thp", "huge-zero-page", "swap", "page-cluster", "frames", "swap-slots"].contains(String(w[0])) {
+            if ["arch", "kernel", "switch", "thp", "huge-zero-page", "swap", "page-cluster", "frames", "swap-slots",
+                "soft-dirty"].contains(String(w[0])) {
                 throw ScenarioError(line: n, "header line '\(w[0])' after the first operation")
             }
             // `try OP`: the operation may fail in the model without stopping the run.
@@ -167,7 +175,7 @@ struct ScenarioParser {
     /// The operations `try` may precede: those that can fail in the model.
     static let tryable: Set<String> = [
         "read", "write", "readwrite", "pageout", "cold", "dontneed", "hugepage", "nohugepage", "dontfork", "dofork",
-        "wipeonfork", "keeponfork", "populate", "mprotect", "munmap", "pin", "unpin", "exit", "free", "ksm",
+        "wipeonfork", "keeponfork", "populate", "mprotect", "munmap", "pin", "unpin", "exit", "free", "ksm", "uffd",
     ]
 
     static func freshName(_ base: String, _ names: Set<String>) -> String {
@@ -277,8 +285,44 @@ struct ScenarioParser {
             return .snapshot(String(w[1]))
         case "expect":
             return try parseExpect(n, w)
+        case "uffd":
+            return try parseUffd(n, w)
+        case "clear-refs":
+            guard w.count == 2, w[1] == "soft-dirty" else { throw ScenarioError(line: n, "expected 'clear-refs soft-dirty'") }
+            return .clearRefsSoftDirty
         default:
             throw ScenarioError(line: n, "unknown operation '\(op)'")
+        }
+    }
+
+    /// `uffd register wp [unpopulated] [fork-event] PAGES`, `uffd unregister
+    /// PAGES`, `uffd protect PAGES`, `uffd unprotect PAGES`.
+    func parseUffd(_ n: Int, _ w: [Substring]) throws(ScenarioError) -> ScenarioOp {
+        let usage = "uffd register wp [unpopulated] [fork-event] PAGES | uffd unregister|protect|unprotect PAGES"
+        guard w.count >= 3 else { throw ScenarioError(line: n, "expected '\(usage)'") }
+        switch w[1] {
+        case "register":
+            guard w.count >= 4, w[2] == "wp" else { throw ScenarioError(line: n, "expected 'uffd register wp [unpopulated] [fork-event] PAGES'") }
+            var unpopulated = false, forkEvent = false
+            for o in w[3..<(w.count - 1)] {
+                switch o {
+                case "unpopulated" where !unpopulated: unpopulated = true
+                case "fork-event" where !forkEvent: forkEvent = true
+                default: throw ScenarioError(line: n, "unknown or repeated uffd register option '\(o)' (unpopulated, fork-event)")
+                }
+            }
+            let r = try ScenarioParser.pageRange(w[w.count - 1], n)
+            if unpopulated {
+                return .unsupported(what: "uffd register wp unpopulated (UFFD_FEATURE_WP_UNPOPULATED)",
+                                    reason: "the model has no UFFD_WP PTE markers yet (issue 6)")
+            }
+            return .uffdRegister(r, forkEvent: forkEvent)
+        case "unregister", "protect", "unprotect":
+            guard w.count == 3 else { throw ScenarioError(line: n, "expected 'uffd \(w[1]) PAGES'") }
+            let r = try ScenarioParser.pageRange(w[2], n)
+            return w[1] == "unregister" ? .uffdUnregister(r) : .uffdProtect(r, protect: w[1] == "protect")
+        default:
+            throw ScenarioError(line: n, "unknown uffd operation '\(w[1])' (\(usage))")
         }
     }
 
@@ -331,6 +375,10 @@ struct ScenarioParser {
     /// `expect PAGES CONDITION…`.
     func parseExpect(_ n: Int, _ w: [Substring]) throws(ScenarioError) -> ScenarioOp {
         if w.count == 2 && w[1] == "consistent" { return .expectCheck(nil) }
+        if w.count >= 2 && w[1] == "uffd-events" {
+            guard w.count == 3, let k = Int(w[2]), k >= 0 else { throw ScenarioError(line: n, "expected 'expect uffd-events N'") }
+            return .expectUffdEvents(k)
+        }
         if w.count >= 2 && w[1] == "violation" {
             guard w.count == 3, let rule = CheckRule(rawValue: String(w[2])) else {
                 throw ScenarioError(line: n, "expected 'expect violation RULE' with a rule id of the checker ("

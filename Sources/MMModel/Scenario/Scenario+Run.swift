@@ -77,6 +77,8 @@ struct ScenarioRunner {
     /// at every snapshot): bounded so that a script's observation cannot
     /// exhaust memory (about 200 bytes each).
     var observedPages = 0
+    /// `world.uffdEvents` already turned into observation lines.
+    var uffdSeen = 0
     static let maxObservedPages = 1 << 22
 
     init(_ s: Scenario, name: String) {
@@ -136,7 +138,14 @@ struct ScenarioRunner {
         while procs[i].pc < procs[i].body.count {
             let s = procs[i].body[procs[i].pc]
             procs[i].pc += 1
-            let flow = try exec(s, i)
+            let flow: Flow
+            do throws(ScenarioError) {
+                flow = try exec(s, i)
+            } catch {
+                collectUffdEvents(line: s.line)
+                throw error
+            }
+            collectUffdEvents(line: s.line)
             switch flow {
             case .next: break
             case .pause: procs[i].status = .paused
@@ -260,6 +269,25 @@ struct ScenarioRunner {
                 try expectPages(s, i, r, conds)
             case .expectCheck(let rule):
                 expectCheck(s, rule)
+            case .uffdRegister(let r, let forkEvent):
+                let (a, len, _) = try resolve(r, i, s)
+                try world.uffdRegisterWP(pid, a, len, forkEvent: forkEvent)
+            case .uffdUnregister(let r):
+                let (a, len, _) = try resolve(r, i, s)
+                try world.uffdUnregister(pid, a, len)
+            case .uffdProtect(let r, let protect):
+                let (a, len, _) = try resolve(r, i, s)
+                try world.uffdWriteProtect(pid, a, len, protect: protect)
+            case .clearRefsSoftDirty:
+                try world.clearRefsSoftDirty(pid)
+            case .expectUffdEvents(let k):
+                collectUffdEvents(line: s.line)
+                if result.uffdEvents.count == k {
+                    result.expectationsHeld += 1
+                } else {
+                    result.failures.append(ScenarioError(line: s.line,
+                        "'\(s.text)': \(result.uffdEvents.count) userfaultfd event\(result.uffdEvents.count == 1 ? "" : "s") so far"))
+                }
             }
         } catch let e as ScenarioError {
             throw e
@@ -283,6 +311,21 @@ struct ScenarioRunner {
     }
 
     // MARK: Observing
+
+    /// The userfaultfd traps the world recorded since the last call, named by
+    /// process and page (`uffd PROC A[i] write`).
+    mutating func collectUffdEvents(line: Int) {
+        let all = world.uffdEvents
+        guard uffdSeen < all.count else { return }
+        for e in all[uffdSeen...] {
+            guard let pi = procs.firstIndex(where: { $0.pid == e.pid }) else { continue }
+            let m = procs[pi].maps.first { e.address >= $0.start && e.address < $0.start + UInt64($0.pages) * VA.pageSize }
+            result.uffdEvents.append(UffdObservation(
+                process: procs[pi].name, mapping: m?.name ?? hex0x(e.address),
+                index: m.map { Int((e.address - $0.start) >> VA.pageShift) } ?? 0, write: e.write, line: line))
+        }
+        uffdSeen = all.count
+    }
 
     /// The observation of one page, without the run-relative fields (frame
     /// and swap ids, sharers, kept), which `takeSnapshot` fills in.

@@ -37,6 +37,9 @@ public struct ScenarioHeader: Hashable, Sendable {
     public var hugeZeroPage = true
     public var swapDevice: SwapDeviceKind = .synchronous
     public var pageCluster = 3
+    /// `soft-dirty on|off`: whether the kernel is built with
+    /// CONFIG_MEM_SOFT_DIRTY (x86-64 only; off, as on the 6.18 machines).
+    public var softDirty = false
     public var frames = 16384
     /// Slots of the device including slot 0 (the header, never used).
     public var swapSlots = 16385
@@ -45,7 +48,7 @@ public struct ScenarioHeader: Hashable, Sendable {
     /// The world configuration the header describes.
     public var worldConfig: WorldConfig {
         var c = WorldConfig()
-        c.format = PteFormat(arch: arch, config: .live618)
+        c.format = PteFormat(arch: arch, config: softDirty ? KernelConfig.live618.union(.softDirty) : .live618)
         c.frames = frames
         c.swapSlots = swapSlots
         c.thpEnabled = thp
@@ -120,6 +123,16 @@ public indirect enum ScenarioOp: Hashable, Sendable {
     /// violation RULE` (the checker finds a violation of that rule): the full
     /// check (`World.check()`) of the world at this point.
     case expectCheck(CheckRule?)
+    /// `uffd register wp [fork-event] PAGES`: UFFDIO_REGISTER_MODE_WP.
+    case uffdRegister(PageRange, forkEvent: Bool)
+    /// `uffd unregister PAGES`.
+    case uffdUnregister(PageRange)
+    /// `uffd protect PAGES` / `uffd unprotect PAGES`: UFFDIO_WRITEPROTECT.
+    case uffdProtect(PageRange, protect: Bool)
+    /// `clear-refs soft-dirty`: `echo 4 > /proc/PID/clear_refs`.
+    case clearRefsSoftDirty
+    /// `expect uffd-events N`: the run has reported N userfaultfd traps so far.
+    case expectUffdEvents(Int)
 }
 
 /// One line of a script that does something, with its line number and text.

@@ -19,6 +19,8 @@ public struct World: Sendable {
     var nextPinId: Int32 = 1
     /// References the huge zero folio holds from PMD mappings (never freed).
     public internal(set) var hugeZeroMappings = 0
+    /// userfaultfd write-protect traps, in order (Kernel/Userfaultfd.swift).
+    public internal(set) var uffdEvents: [UffdEvent] = []
     /// Run the incremental checker (`checkTouched`) at the end of every public
     /// operation and append what it finds to `violations`; the operation itself
     /// never fails for it. Off by default (`WorldConfig.checkAfterEachOperation`).
