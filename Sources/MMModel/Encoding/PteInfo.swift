@@ -90,15 +90,7 @@ extension PteFormat {
             info.pteFlags = PteFlags(rawValue: flags)
             info.pfn = pfn(p)
             info.attrs = v & ~(named | pfnMask)
-            var r: PtePreds = .present
-            if isProtnone(p) { r.insert(.protnone) }
-            if isWrite(p) { r.insert(.write) }
-            if isDirty(p) { r.insert(.dirty) }
-            if isYoung(p) { r.insert(.young) }
-            if isSoftDirty(p) { r.insert(.softDirty) }
-            if isUffdWp(p) { r.insert(.uffdWp) }
-            if isSpecial(p) { r.insert(.special) }
-            info.preds = r
+            info.preds = presentPredicates(p)
             return info
         }
         let type = archSwpType(p)
@@ -139,22 +131,26 @@ extension PteFormat {
         if rest != 0 { info.stray |= archSwpEntry(type: 0, offset: rest).raw ^ archSwpEntry(type: 0, offset: 0).raw }
     }
 
+    /// The predicates of a present value (`pte_present()` is true).
+    @inlinable @inline(__always)
+    func presentPredicates(_ p: Pte) -> PtePreds {
+        var r: PtePreds = .present
+        if isProtnone(p) { r.insert(.protnone) }
+        if isWrite(p) { r.insert(.write) }
+        if isDirty(p) { r.insert(.dirty) }
+        if isYoung(p) { r.insert(.young) }
+        if isSoftDirty(p) { r.insert(.softDirty) }
+        if isUffdWp(p) { r.insert(.uffdWp) }
+        if isSpecial(p) { r.insert(.special) }
+        return r
+    }
+
     /// What the kernel's predicates answer for `p`.
     @inline(__always)
     public func predicates(_ p: Pte) -> PtePreds {
         var r: PtePreds = []
         if isNone(p) { r.insert(.none); return r }
-        if isPresent(p) {
-            r.insert(.present)
-            if isProtnone(p) { r.insert(.protnone) }
-            if isWrite(p) { r.insert(.write) }
-            if isDirty(p) { r.insert(.dirty) }
-            if isYoung(p) { r.insert(.young) }
-            if isSoftDirty(p) { r.insert(.softDirty) }
-            if isUffdWp(p) { r.insert(.uffdWp) }
-            if isSpecial(p) { r.insert(.special) }
-            return r
-        }
+        if isPresent(p) { return presentPredicates(p) }
         r.insert(.swapPte)
         if isNonSwapEntry(swpEntry(p)) { r.insert(.nonSwap) }
         if swpTest(p, .exclusive) { r.insert(.exclusive) }
