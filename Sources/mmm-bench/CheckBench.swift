@@ -49,15 +49,7 @@ struct AuditRow {
 /// Times `runs` full audits of a world with `bytes` written by one process.
 func auditBench(bytes: UInt64, huge: Bool, forked: Bool, runs: Int) throws(MMMError) -> AuditRow {
     let pages = Int(bytes / VA.pageSize)
-    var cfg = WorldConfig()
-    cfg.frames = pages + 512
-    cfg.swapSlots = 1
-    cfg.thpEnabled = .madvise
-    var w = try World(cfg)
-    let pid = w.createProcess()
-    let base = try w.mmap(pid, length: bytes, align: VA.pmdSize)
-    try w.madvise(pid, base, bytes, huge ? .hugepage : .nohugepage)
-    try w.access(pid, base, bytes, read: false, write: true, value: 0xC4EC)
+    var (w, pid, _) = try writtenWorld(bytes: bytes, huge: huge, value: 0xC4EC)
     if forked { _ = try w.fork(pid) }
     var r = AuditRow(name: (huge ? "2 MiB THP" : "4 KiB pages") + (forked ? ", forked" : ""))
     r.resident = w.frames.count - w.frames.freeFrames

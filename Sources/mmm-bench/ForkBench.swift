@@ -44,15 +44,7 @@ enum ForkBenchError: Error { case model(MMMError), kernel(String) }
 func modelFork(bytes: UInt64, huge: Bool, runs: Int) throws(ForkBenchError) -> ModelForkResult {
     do {
         let pages = Int(bytes / VA.pageSize)
-        var cfg = WorldConfig()
-        cfg.frames = pages + 512
-        cfg.swapSlots = 1
-        cfg.thpEnabled = .madvise
-        var w = try World(cfg)
-        let pid = w.createProcess()
-        let base = try w.mmap(pid, length: bytes, align: VA.pmdSize)
-        try w.madvise(pid, base, bytes, huge ? .hugepage : .nohugepage)
-        try w.access(pid, base, bytes, read: false, write: true, value: 0x5EED)
+        var (w, pid, base) = try writtenWorld(bytes: bytes, huge: huge, value: 0x5EED)
 
         var r = ModelForkResult()
         r.timing.pages = pages
