@@ -1182,8 +1182,11 @@ int mmm_mprotect(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t len, uint32_
 
 /* madvise() advice with Linux's values (mmm_madvise()). */
 #define MMM_MADV_DONTNEED        4u
+#define MMM_MADV_FREE            8u
 #define MMM_MADV_DONTFORK       10u
 #define MMM_MADV_DOFORK         11u
+#define MMM_MADV_MERGEABLE      12u
+#define MMM_MADV_UNMERGEABLE    13u
 #define MMM_MADV_HUGEPAGE       14u
 #define MMM_MADV_NOHUGEPAGE     15u
 #define MMM_MADV_WIPEONFORK     18u
@@ -1202,7 +1205,12 @@ int mmm_mprotect(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t len, uint32_
  * @advice: one MMM_MADV_* value.
  *
  * DONTNEED zaps the range; PAGEOUT swaps out each folio mapped only here
- * (spec §4.1, item 4), leaving maybe-pinned folios present; COLD clears the
+ * (spec §4.1, item 4), leaving maybe-pinned folios present, and discards
+ * clean lazy-free ones; FREE makes the range lazy-free (clean, old, no longer
+ * swap-backed; swap entries dropped); MERGEABLE merges each page with the
+ * pages of identical content at the same address in other processes into one
+ * KSM page at once (as ksmd would after its scans), UNMERGEABLE gives each KSM
+ * mapping a private read-only copy through an unshare fault; COLD clears the
  * accessed bits; HUGEPAGE / NOHUGEPAGE, DONTFORK / DOFORK and WIPEONFORK /
  * KEEPONFORK set and clear VMA flags (splitting VMAs); POPULATE_READ /
  * POPULATE_WRITE fault the range in, the faults counted to @pid (R-ACCT-2).

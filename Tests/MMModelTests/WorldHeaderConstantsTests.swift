@@ -27,8 +27,7 @@ func madviseAdviceMatchesHeader() {
         (.wipeonfork, MMM_MADV_WIPEONFORK), (.keeponfork, MMM_MADV_KEEPONFORK), (.cold, MMM_MADV_COLD),
         (.pageout, MMM_MADV_PAGEOUT), (.populateRead, MMM_MADV_POPULATE_READ),
         (.populateWrite, MMM_MADV_POPULATE_WRITE),
-        (.free, 8),   // MADV_FREE: include/mmmodel.h has no MMM_MADV_FREE yet; Linux's value
-        (.mergeable, 12), (.unmergeable, 13),   // MADV_(UN)MERGEABLE: likewise not in the header yet
+        (.free, MMM_MADV_FREE), (.mergeable, MMM_MADV_MERGEABLE), (.unmergeable, MMM_MADV_UNMERGEABLE),
     ]
     #expect(pairs.count == MadviseAdvice.allCases.count)
     for (advice, value) in pairs { #expect(advice.rawValue == value) }
