@@ -132,17 +132,33 @@ extension PteFormat {
     }
 
     /// The predicates of a present value (`pte_present()` is true).
+    /// Branch-free per arch: the same answers as `isProtnone`, `isWrite`,
+    /// `isDirty`, `isYoung`, `isSoftDirty`, `isUffdWp` and `isSpecial` (the
+    /// property tests compare them), computed as bit moves for the C wrapper.
     @inlinable @inline(__always)
     func presentPredicates(_ p: Pte) -> PtePreds {
-        var r: PtePreds = .present
-        if isProtnone(p) { r.insert(.protnone) }
-        if isWrite(p) { r.insert(.write) }
-        if isDirty(p) { r.insert(.dirty) }
-        if isYoung(p) { r.insert(.young) }
-        if isSoftDirty(p) { r.insert(.softDirty) }
-        if isUffdWp(p) { r.insert(.uffdWp) }
-        if isSpecial(p) { r.insert(.special) }
-        return r
+        let v = p.raw
+        @inline(__always) func b(_ bit: UInt64, _ pred: PtePreds) -> UInt32 {
+            (v & bit) != 0 ? pred.rawValue : 0
+        }
+        var r = PtePreds.present.rawValue
+        switch arch {
+        case .x86_64:
+            if v & (X86.present | X86.protnone) == X86.protnone { r |= PtePreds.protnone.rawValue }
+            r |= b(X86.rw, .write) | b(X86.dirty | X86.savedDirty, .dirty) | b(X86.accessed, .young)
+                | b(X86.special, .special)
+            if config.contains(.softDirty) { r |= b(X86.softDirty, .softDirty) }
+            if config.contains(.uffdWp) { r |= b(X86.uffdWp, .uffdWp) }
+        case .arm64:
+            if v & (Arm64.valid | Arm64.ng) == Arm64.ng && v & Arm64.user == 0 && v & Arm64.uxn != 0 {
+                r |= PtePreds.protnone.rawValue
+            }
+            let hwDirty = v & Arm64.write != 0 && v & Arm64.rdonly == 0
+            r |= b(Arm64.write, .write) | (hwDirty ? PtePreds.dirty.rawValue : b(Arm64.dirty, .dirty))
+                | b(Arm64.af, .young) | b(Arm64.special, .special)
+            if config.contains(.uffdWp) { r |= b(Arm64.uffdWp, .uffdWp) }
+        }
+        return PtePreds(rawValue: r)
     }
 
     /// What the kernel's predicates answer for `p`.
