@@ -139,17 +139,6 @@ public func mmm_world_get_config(_ w: OpaquePointer?, _ out: UnsafeMutablePointe
         guard callerSize(UnsafePointer(out)) >= MemoryLayout<mmm_world_config>.size else {
             throw .inval("out->size \(callerSize(UnsafePointer(out))) is too small")
         }
-        let d = b.world.config
-        var c = mmm_world_config()
-        c.arch = d.format.cValue
-        c.frames = UInt64(d.frames)
-        c.swap_slots = UInt64(d.swapSlots)
-        c.thp_enabled = d.thpEnabled.rawValue
-        c.page_cluster = UInt32(d.pageCluster)
-        let o = d.thpOrders.map { UInt8(truncatingIfNeeded: $0.rawValue) }
-        c.thp_orders = (0, 0, o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9])
-        c.use_huge_zero_page = d.useHugeZeroPage ? 1 : 0
-        c.swap_device = UInt8(d.swapDevice.rawValue)
-        writeSized(c, to: out)
+        writeSized(mmm_world_config(b.world.config), to: out)
     }
 }

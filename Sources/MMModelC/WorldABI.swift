@@ -150,19 +150,25 @@ extension WorldConfig {
 @_cdecl("mmm_world_config_init")
 public func mmm_world_config_init(_ cfg: UnsafeMutablePointer<mmm_world_config>?) -> Int32 {
     guard let cfg, callerSize(UnsafePointer(cfg)) >= MemoryLayout<mmm_world_config>.size else { return EINVAL_C }
-    let d = WorldConfig()
-    var c = mmm_world_config()
-    c.arch = d.format.cValue
-    c.frames = UInt64(d.frames)
-    c.swap_slots = UInt64(d.swapSlots)
-    c.thp_enabled = d.thpEnabled.rawValue
-    c.page_cluster = UInt32(d.pageCluster)
-    let o = d.thpOrders.map { UInt8($0.rawValue) }
-    c.thp_orders = (0, o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9])
-    c.use_huge_zero_page = d.useHugeZeroPage ? 1 : 0
-    c.swap_device = UInt8(d.swapDevice.rawValue)
-    writeSized(c, to: cfg)
+    writeSized(mmm_world_config(WorldConfig()), to: cfg)
     return 0
+}
+
+extension mmm_world_config {
+    /// The C form of a world configuration (thp_orders[0] and [1] are always 0:
+    /// anonymous memory has no order-1 size).
+    init(_ d: WorldConfig) {
+        self.init()
+        arch = d.format.cValue
+        frames = UInt64(d.frames)
+        swap_slots = UInt64(d.swapSlots)
+        thp_enabled = d.thpEnabled.rawValue
+        page_cluster = UInt32(d.pageCluster)
+        let o = d.thpOrders.map { UInt8(truncatingIfNeeded: $0.rawValue) }
+        thp_orders = (0, 0, o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9])
+        use_huge_zero_page = d.useHugeZeroPage ? 1 : 0
+        swap_device = UInt8(d.swapDevice.rawValue)
+    }
 }
 
 // MARK: Lifecycle
