@@ -19,7 +19,11 @@
 #   * khugepaged kept out of the way: khugepaged/defrag = 0 and
 #     scan_sleep_millisecs / alloc_sleep_millisecs = 1 hour, so it does not
 #     collapse a scenario's PTE-mapped ranges back into a THP.
-#   * KSM stopped (ksm/run = 0).
+#   * KSM stopped (ksm/run = 0) between merges, with fast, plain scans for
+#     when mmm-live runs it for a `ksm merge` (it sets run = 1 until ksmd has
+#     made three full scans, then 0 again): pages_to_scan 10000,
+#     sleep_millisecs 10, smart_scan 0 (no skipping of pages that did not
+#     merge before), use_zero_pages 0, advisor_mode none.
 #   * THP: transparent_hugepage/enabled = madvise, hugepages-2048kB = inherit,
 #     every other size never, use_zero_page = 1, vm.page-cluster = 3 (the
 #     scenario header's defaults). mmm-live also applies each scenario's own
@@ -45,6 +49,11 @@ knobs=(
 	"$thp/khugepaged/scan_sleep_millisecs=3600000"
 	"$thp/khugepaged/alloc_sleep_millisecs=3600000"
 	"/sys/kernel/mm/ksm/run=0"
+	"/sys/kernel/mm/ksm/pages_to_scan=10000"
+	"/sys/kernel/mm/ksm/sleep_millisecs=10"
+	"/sys/kernel/mm/ksm/smart_scan=0"
+	"/sys/kernel/mm/ksm/use_zero_pages=0"
+	"/sys/kernel/mm/ksm/advisor_mode=none"
 	"$thp/enabled=madvise"
 	"$thp/use_zero_page=1"
 	"/proc/sys/vm/page-cluster=3"

@@ -34,11 +34,30 @@
  * does not treat the pages as maybe-DMA-pinned. `unpin` releases exactly that
  * range (IORING_UNREGISTER_BUFFERS, or closing the pipe).
  *
+ * userfaultfd. `uffd register wp [unpopulated] [fork-event]` registers the range
+ * with a userfaultfd context of this process (one per feature set: EVENT_FORK,
+ * WP_UNPOPULATED); a handler thread per process polls its contexts, records each
+ * write-protect trap in the log (`uffd PROC A[i] write line=N`, N the line the
+ * faulting thread is executing) and unprotects that page (UFFDIO_WRITEPROTECT
+ * mode 0), as the model's default monitor does. With EVENT_FORK the context of a
+ * child's mm arrives as a UFFD_EVENT_FORK message at the parent's handler, which
+ * then serves the child's traps too; the child reaches that context with
+ * pidfd_getfd when it protects or unprotects itself.
+ *
+ * KSM. `ksm merge` is MADV_MERGEABLE on the range, and (as the model assumes)
+ * on the same range of every other live process mapping it at the same address;
+ * then ksmd is run (ksm/run = 1) until it has made three full scans after the
+ * advice (a page is merged on its second scan), and stopped again. No scan
+ * within the time limit stops the run with an error (a timeout, not a hang).
+ * `ksm unmerge` is MADV_UNMERGEABLE.
+ *
  * Not supported (a clear error naming the line): `mremap` (the language has no
  * syntax for it yet), `arch arm64` on an x86-64 machine, `swap disk`. `free` and
- * `collapse` run (MADV_FREE, MADV_COLLAPSE) although the model refuses them.
- * Model-only page words in `expect` (writable, dirty, young, anon-exclusive,
- * pmd-mapped, pinned) are not checked here.
+ * `collapse` run (MADV_FREE, MADV_COLLAPSE). Model-only lines and words are not
+ * checked here: `expect consistent`, `expect violation RULE`, and the page words
+ * writable, dirty, young, anon-exclusive, pmd-mapped, pinned. The header's
+ * `kernel`, `switch` and `soft-dirty` lines describe the model's kernel: the
+ * runner accepts them and runs the kernel it is on.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -47,6 +66,7 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -55,6 +75,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -64,6 +85,10 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/userfaultfd.h>
+#ifndef UFFD_FEATURE_WP_UNPOPULATED
+#define UFFD_FEATURE_WP_UNPOPULATED (1 << 13)   /* Linux 6.4; older uapi headers lack it */
+#endif
 #if defined(__has_include)
 #if __has_include(<linux/io_uring.h>)
 #include <linux/io_uring.h>
@@ -80,7 +105,7 @@
 #define MAXSNAP 64
 #define MAXFAIL 64
 #define MAXPIN 32
-#define CTRL MAXPROC
+#define CONTROLLER MAXPROC
 
 /* pagemap and kpageflags bits (docs/observation-format.md) */
 #define PM_PRESENT (1ULL << 63)
@@ -120,7 +145,8 @@ typedef struct {
 
 enum {
 	OP_MAP, OP_ACCESS, OP_MADVISE, OP_MPROTECT, OP_MUNMAP, OP_FORK, OP_PAUSE, OP_RESUME,
-	OP_EXIT, OP_PIN, OP_UNPIN, OP_PHASE, OP_SNAPSHOT, OP_EXPF, OP_EXPP, OP_UNSUPPORTED
+	OP_EXIT, OP_PIN, OP_UNPIN, OP_PHASE, OP_SNAPSHOT, OP_EXPF, OP_EXPP, OP_UNSUPPORTED,
+	OP_UFFD_REG, OP_UFFD_UNREG, OP_UFFD_WP, OP_KSM_MERGE, OP_KSM_UNMERGE, OP_CLEAR_REFS, OP_EXPU, OP_MODEL_ONLY
 };
 
 typedef struct Stmt Stmt;
@@ -134,6 +160,8 @@ struct Stmt {
 	char text[320];
 	Range r;
 	int rd, wr, value, advice, prot, hasMinor, hasMajor;
+	int mayFail;            /* `try OP`: a failure does not stop the run */
+	int uffdFeat;           /* UFFD_CTX_* of `uffd register` */
 	long pages, minor, major;
 	unsigned long align;
 	char name[NAMELEN], proc[NAMELEN], phase[NAMELEN];
@@ -147,9 +175,15 @@ static const char *thpWord[] = {"never", "always", "madvise", "inherit"};
 
 typedef struct {
 	char arch[16], kernel[16];
-	int thp, orders[10], hzp, swapSync, pageCluster;
+	int thp, orders[10], hzp, swapSync, pageCluster, softDirty, nswitch;
+	char switches[8][64];
 	long frames, swapSlots;
 } Header;
+
+/* The userfaultfd contexts a process may have, by feature set. */
+#define UFFD_CTX_FORK 1         /* UFFD_FEATURE_EVENT_FORK */
+#define UFFD_CTX_UNPOP 2        /* UFFD_FEATURE_WP_UNPOPULATED */
+#define UFFD_NCTX 4
 
 static Header H;
 static Block Body;
@@ -326,7 +360,10 @@ static int thpSetting(const char *s)
 	return -1;
 }
 
-static const char *headerWords[] = {"arch", "kernel", "thp", "huge-zero-page", "swap", "page-cluster", "frames", "swap-slots", NULL};
+static const char *headerWords[] = {"arch", "kernel", "switch", "thp", "huge-zero-page", "swap", "page-cluster", "frames",
+	"swap-slots", "soft-dirty", NULL};
+/* The model's kernel presets (Sources/MMModel/Policy/KernelPolicy.swift). */
+static const char *presets[] = {"5.4", "5.15", "6.1", "6.6", "6.8", "6.10", "6.11", "6.12", "6.15", "6.18", NULL};
 static int isHeaderWord(const char *w)
 {
 	for (int i = 0; headerWords[i]; i++)
@@ -344,6 +381,7 @@ static int parseHeaderLine(Line *l)
 	if (!isHeaderWord(w[0])) return 0;
 	char key[24];
 	if (!strcmp(w[0], "thp") && l->nw == 3) snprintf(key, sizeof key, "thp %.16s", w[1]);
+	else if (!strcmp(w[0], "switch") && l->nw == 2) snprintf(key, sizeof key, "switch %.*s", (int)strcspn(w[1], "="), w[1]);
 	else snprintf(key, sizeof key, "%s", w[0]);
 	for (int i = 0; i < nseen; i++)
 		if (!strcmp(seen[i], key)) perr(n, "'%s' given twice", key);
@@ -356,7 +394,20 @@ static int parseHeaderLine(Line *l)
 		else perr(n, "unknown architecture '%s' (x86_64 or arm64)", w[1]);
 	} else if (!strcmp(w[0], "kernel")) {
 		NEED(2, "kernel 6.18");
-		if (strcmp(w[1], "6.18")) perr(n, "unknown kernel preset '%s' (only 6.18 exists)", w[1]);
+		int ok = 0;
+		for (int i = 0; presets[i]; i++) ok |= !strcmp(w[1], presets[i]);
+		if (!ok) perr(n, "unknown kernel preset '%s'", w[1]);
+		snprintf(H.kernel, sizeof H.kernel, "%s", w[1]);
+	} else if (!strcmp(w[0], "switch")) {
+		/* a policy switch of the model: the live kernel is what it is */
+		NEED(2, "switch NAME=VALUE");
+		if (!strchr(w[1], '=') || strlen(w[1]) >= sizeof H.switches[0]) perr(n, "expected 'switch NAME=VALUE'");
+		if (H.nswitch == 8) perr(n, "too many switch lines");
+		snprintf(H.switches[H.nswitch++], sizeof H.switches[0], "%s", w[1]);
+	} else if (!strcmp(w[0], "soft-dirty")) {
+		NEED(2, "soft-dirty on|off");
+		if (strcmp(w[1], "on") && strcmp(w[1], "off")) perr(n, "expected 'on' or 'off', not '%s'", w[1]);
+		H.softDirty = !strcmp(w[1], "on");
 	} else if (!strcmp(w[0], "thp")) {
 		if (l->nw != 2 && l->nw != 3) perr(n, "expected 'thp always|madvise|never' or 'thp SIZE always|madvise|never|inherit'");
 		int s = thpSetting(w[l->nw - 1]);
@@ -468,6 +519,21 @@ static void parseExpect(Line *l, Stmt *s)
 {
 	char **w = l->w;
 	int n = l->line;
+	if (l->nw == 2 && !strcmp(w[1], "consistent")) {
+		s->op = OP_MODEL_ONLY;   /* the model's checker: nothing to check on a kernel */
+		return;
+	}
+	if (l->nw >= 2 && !strcmp(w[1], "violation")) {
+		if (l->nw != 3) perr(n, "expected 'expect violation RULE'");
+		s->op = OP_MODEL_ONLY;
+		return;
+	}
+	if (l->nw >= 2 && !strcmp(w[1], "uffd-events")) {
+		if (l->nw != 3 || !isNum(w[2]) || strlen(w[2]) > 9) perr(n, "expected 'expect uffd-events N'");
+		s->op = OP_EXPU;
+		s->pages = atol(w[2]);
+		return;
+	}
 	if (l->nw < 3) perr(n, "expected 'expect faults minor=N major=N' or 'expect PAGES CONDITION...'");
 	if (!strcmp(w[1], "faults")) {
 		s->op = OP_EXPF;
@@ -596,6 +662,41 @@ static void parseOp(Line *l, Stmt *s, int depth)
 		s->op = OP_UNSUPPORTED;
 		return;
 	}
+	if (!strcmp(op, "ksm")) {
+		NEEDW(3, "ksm merge|unmerge PAGES");
+		if (strcmp(w[1], "merge") && strcmp(w[1], "unmerge")) perr(n, "expected 'ksm merge|unmerge PAGES'");
+		s->op = !strcmp(w[1], "merge") ? OP_KSM_MERGE : OP_KSM_UNMERGE;
+		s->r = parseRange(w[2], n);
+		return;
+	}
+	if (!strcmp(op, "clear-refs")) {
+		if (l->nw != 2 || strcmp(w[1], "soft-dirty")) perr(n, "expected 'clear-refs soft-dirty'");
+		s->op = OP_CLEAR_REFS;
+		return;
+	}
+	if (!strcmp(op, "uffd")) {
+		const char *usage = "uffd register wp [unpopulated] [fork-event] PAGES | uffd unregister|protect|unprotect PAGES";
+		if (l->nw < 3) perr(n, "expected '%s'", usage);
+		if (!strcmp(w[1], "register")) {
+			if (l->nw < 4 || strcmp(w[2], "wp")) perr(n, "expected 'uffd register wp [unpopulated] [fork-event] PAGES'");
+			for (int i = 3; i < l->nw - 1; i++) {
+				int f = !strcmp(w[i], "unpopulated") ? UFFD_CTX_UNPOP : !strcmp(w[i], "fork-event") ? UFFD_CTX_FORK : 0;
+				if (!f || (s->uffdFeat & f)) perr(n, "unknown or repeated uffd register option '%s' (unpopulated, fork-event)", w[i]);
+				s->uffdFeat |= f;
+			}
+			s->op = OP_UFFD_REG;
+			s->r = parseRange(w[l->nw - 1], n);
+			return;
+		}
+		if (!strcmp(w[1], "unregister") || !strcmp(w[1], "protect") || !strcmp(w[1], "unprotect")) {
+			if (l->nw != 3) perr(n, "expected 'uffd %s PAGES'", w[1]);
+			s->op = !strcmp(w[1], "unregister") ? OP_UFFD_UNREG : OP_UFFD_WP;
+			s->wr = !strcmp(w[1], "protect");
+			s->r = parseRange(w[2], n);
+			return;
+		}
+		perr(n, "unknown uffd operation '%s' (%s)", w[1], usage);
+	}
 	if (!strcmp(op, "mprotect")) {
 		NEEDW(3, "mprotect PAGES none|ro|rw");
 		if (!strcmp(w[2], "none")) s->prot = PROT_NONE;
@@ -701,7 +802,22 @@ static void parseBlock(Block *b, int depth)
 		Stmt *s = push(b);
 		s->line = n;
 		snprintf(s->text, sizeof s->text, "%s", l->text);
-		parseOp(l, s, depth);
+		if (!strcmp(l->w[0], "try")) {
+			/* `try OP`: the operations that can fail (the model's list) */
+			static const char *tryable[] = {"read", "write", "readwrite", "pageout", "cold", "dontneed", "hugepage",
+				"nohugepage", "dontfork", "dofork", "wipeonfork", "keeponfork", "populate", "mprotect", "munmap", "pin",
+				"unpin", "exit", "free", "ksm", "uffd", NULL};
+			int ok = 0;
+			for (int i = 0; l->nw > 1 && tryable[i]; i++) ok |= !strcmp(l->w[1], tryable[i]);
+			if (!ok) perr(n, "'try' goes before an operation that can fail");
+			Line rest = *l;
+			rest.nw--;
+			memmove(rest.w, rest.w + 1, (size_t)rest.nw * sizeof rest.w[0]);
+			s->mayFail = 1;
+			parseOp(&rest, s, depth);
+		} else {
+			parseOp(l, s, depth);
+		}
 		if (s->op == OP_PHASE) {
 			for (int i = 0; i < nph; i++)
 				if (!strcmp(phases[i], s->name)) perr(n, "phase '%s' is already used in this block", s->name);
@@ -758,6 +874,12 @@ typedef struct {
 	int status, returnTo, nmaps, openPhase;
 	Map maps[MAXMAP];
 	long minor, major;   /* sums of the operation windows */
+	int curLine;         /* the line being executed (uffd events name it) */
+	int forkingChild;    /* during fork(): the child's index (UFFD_EVENT_FORK) */
+	/* a userfaultfd context of this process's mm held by another process (a
+	 * parent's handler got it through UFFD_EVENT_FORK): its pid and fd there */
+	pid_t uffdHolder[UFFD_NCTX];
+	int uffdHolderFd[UFFD_NCTX];
 } Proc;
 
 typedef struct {
@@ -797,6 +919,13 @@ typedef struct {
 } HEnt;
 
 typedef struct {
+	int proc, map, line, write;
+	long index;
+	unsigned long addr;
+} UEvent;
+#define MAXUEV 4096
+
+typedef struct {
 	volatile int baton;
 	int nprocs, nphases, nsnaps, nfails, held, haveErr;
 	long obsFaults;
@@ -805,20 +934,24 @@ typedef struct {
 	Snap snaps[MAXSNAP];
 	Msg fails[MAXFAIL];
 	Msg err;
+	int nuev;
+	UEvent uev[MAXUEV];
 	long nrecs, reccap, nrefs, refcap, htcap;
 	int nframes, nswaps;
 	Rec *recs;
 	Ref *refs;
 	HEnt *ht;
-	/* an observation request: process reqFrom asks reqTarget for its pages */
-	int reqActive, reqTarget, reqFrom, reqMap;
+	/* a request: process reqFrom asks reqTarget for its pages (reqKind 0) or
+	 * to make [reqAddr, reqAddr + reqLen) MADV_MERGEABLE (reqKind 1) */
+	int reqActive, reqTarget, reqFrom, reqMap, reqKind, reqRc;
+	unsigned long reqAddr, reqLen;
 	long reqLo, reqHi;
 	Rec *reqOut;
 } Log;
 
 static Log *L;
 static size_t logSize;
-static int me = -1;   /* this process's index; CTRL in the controller */
+static int me = -1;   /* this process's index; CONTROLLER in the controller */
 static struct rusage ruA, ruB;
 static struct rusage ruObsA, ruObsB;
 
@@ -932,6 +1065,8 @@ static void setError(int line, const char *fmt, ...)
 
 static void obsBegin(void);
 static void obsEnd(const char *what, int line);
+static int readKnob(const char *path, char *out, size_t n);
+static int writeFile(const char *path, const char *v);
 static void observeSelf(int m, long lo, long hi, Rec *out);
 
 static int alive(pid_t pid) { return pid > 0 && kill(pid, 0) == 0; }
@@ -940,13 +1075,17 @@ static int alive(pid_t pid) { return pid > 0 && kill(pid, 0) == 0; }
  * if it died without passing the baton, the run stops with an error. */
 static void waitBaton(int who)
 {
-	time_t start = who == CTRL ? time(NULL) : 0;   /* the vDSO is not primed in the others */
+	time_t start = who == CONTROLLER ? time(NULL) : 0;   /* the vDSO is not primed in the others */
 	for (;;) {
 		int b = __atomic_load_n(&L->baton, __ATOMIC_SEQ_CST);
-		if (b == who && L->reqActive && L->reqTarget == who && who != CTRL) {
-			obsBegin();
-			observeSelf(L->reqMap, L->reqLo, L->reqHi, L->reqOut);
-			obsEnd("request", 0);
+		if (b == who && L->reqActive && L->reqTarget == who && who != CONTROLLER) {
+			if (L->reqKind == 1) {
+				L->reqRc = madvise((void *)L->reqAddr, L->reqLen, MADV_MERGEABLE) ? errno : 0;
+			} else {
+				obsBegin();
+				observeSelf(L->reqMap, L->reqLo, L->reqHi, L->reqOut);
+				obsEnd("request", 0);
+			}
 			L->reqActive = 0;
 			passBaton(L->reqFrom);
 			continue;
@@ -954,17 +1093,17 @@ static void waitBaton(int who)
 		if (b == who) return;
 		struct timespec ts = {1, 0};
 		syscall(SYS_futex, &L->baton, FUTEX_WAIT, b, &ts, NULL, 0);
-		if (who == CTRL && __atomic_load_n(&L->baton, __ATOMIC_SEQ_CST) != CTRL) {
+		if (who == CONTROLLER && __atomic_load_n(&L->baton, __ATOMIC_SEQ_CST) != CONTROLLER) {
 			int h = L->baton;
 			if (h >= 0 && h < L->nprocs && L->procs[h].pid > 0 && !alive(L->procs[h].pid)) {
 				setError(0, "process %s died without passing control (killed by a signal?)", L->procs[h].name);
 				L->procs[h].status = ST_EXITED;
-				L->baton = CTRL;
+				L->baton = CONTROLLER;
 				return;
 			}
 			if (time(NULL) - start > 300) {
 				setError(0, "timed out after 300 s (process %s holds control)", h >= 0 && h < L->nprocs ? L->procs[h].name : "?");
-				L->baton = CTRL;
+				L->baton = CONTROLLER;
 				return;
 			}
 		}
@@ -1098,6 +1237,7 @@ static void observeRange(int pi, int m, long lo, long hi, Rec *out)
 	}
 	L->reqTarget = pi;
 	L->reqFrom = me;
+	L->reqKind = 0;
 	L->reqMap = m;
 	L->reqLo = lo;
 	L->reqHi = hi;
@@ -1505,8 +1645,12 @@ static void closePhase(int i)
 	p->openPhase = -1;
 }
 
+static int curMayFail;   /* the statement being executed is a `try` */
+
+/* A failed operation stops the run, unless it is a `try`. */
 static int failedOp(const Stmt *s, const char *why)
 {
+	if (curMayFail) return 1;
 	setError(s->line, "'%s' in %s failed: %s", s->text, L->procs[me].name, why);
 	return 0;
 }
@@ -1577,6 +1721,226 @@ static int unpinRange(const Stmt *s, unsigned long a, unsigned long len)
 	return 0;
 }
 
+
+/* ------------------------------------------------------------------------- */
+/* userfaultfd: contexts and the handler thread                               */
+/* ------------------------------------------------------------------------- */
+
+/* The contexts this process polls (its own, and those of children's mms that
+ * arrived as UFFD_EVENT_FORK messages), with the process whose mm each is. */
+typedef struct {
+	int fd, owner, feat;
+} UCtx;
+#define MAXUCTX 64
+static UCtx uctx[MAXUCTX];
+static int nuctx;                       /* written by both threads under uctxLock */
+static pthread_mutex_t uctxLock = PTHREAD_MUTEX_INITIALIZER;
+static int myCtx[UFFD_NCTX] = {-1, -1, -1, -1};   /* contexts of this process's mm, by feature set */
+static int handlerOn;
+
+static void addCtx(int fd, int owner, int feat)
+{
+	pthread_mutex_lock(&uctxLock);
+	if (nuctx < MAXUCTX) uctx[nuctx++] = (UCtx){fd, owner, feat};
+	pthread_mutex_unlock(&uctxLock);
+}
+
+/* The typical monitor: every write-protect trap is logged and resolved by
+ * unprotecting the page (the faulting thread then retries). */
+static void *uffdHandler(void *arg)
+{
+	(void)arg;
+	struct pollfd pf[MAXUCTX];
+	UCtx cx[MAXUCTX];
+	for (;;) {
+		pthread_mutex_lock(&uctxLock);
+		int n = nuctx;
+		memcpy(cx, uctx, (size_t)n * sizeof cx[0]);
+		pthread_mutex_unlock(&uctxLock);
+		for (int i = 0; i < n; i++) pf[i] = (struct pollfd){.fd = cx[i].fd, .events = POLLIN};
+		if (poll(pf, (nfds_t)n, 10) <= 0) continue;
+		for (int i = 0; i < n; i++) {
+			if (!(pf[i].revents & POLLIN)) continue;
+			struct uffd_msg msg;
+			if (read(cx[i].fd, &msg, sizeof msg) != (ssize_t)sizeof msg) continue;
+			if (msg.event == UFFD_EVENT_PAGEFAULT) {
+				unsigned long addr = (unsigned long)msg.arg.pagefault.address & ~(PAGE - 1);
+				Proc *o = &L->procs[cx[i].owner];
+				int k = __atomic_fetch_add(&L->nuev, 1, __ATOMIC_SEQ_CST);
+				if (k < MAXUEV) {
+					UEvent *e = &L->uev[k];
+					*e = (UEvent){.proc = cx[i].owner, .map = -1, .line = o->curLine, .addr = addr,
+						.write = (msg.arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WRITE) != 0};
+					for (int m = 0; m < o->nmaps; m++)
+						if (addr >= o->maps[m].start && addr < o->maps[m].start + (unsigned long)o->maps[m].pages * PAGE) {
+							e->map = m;
+							e->index = (long)((addr - o->maps[m].start) / PAGE);
+						}
+				}
+				struct uffdio_writeprotect wp = {.range = {.start = addr, .len = PAGE}, .mode = 0};
+				if (ioctl(cx[i].fd, UFFDIO_WRITEPROTECT, &wp)) {
+					/* not a WP trap (or already resolved): wake the thread anyway */
+					struct uffdio_range r = {.start = addr, .len = PAGE};
+					ioctl(cx[i].fd, UFFDIO_WAKE, &r);
+				}
+			} else if (msg.event == UFFD_EVENT_FORK) {
+				int nfd = (int)msg.arg.fork.ufd;
+				int child = L->procs[cx[i].owner].forkingChild;
+				if (child > 0 && child < MAXPROC) {
+					L->procs[child].uffdHolder[cx[i].feat] = getpid();
+					L->procs[child].uffdHolderFd[cx[i].feat] = nfd;
+					addCtx(nfd, child, cx[i].feat);
+				} else {
+					close(nfd);
+				}
+			}
+		}
+	}
+	return NULL;
+}
+
+static int startHandler(void)
+{
+	if (handlerOn) return 0;
+	pthread_t t;
+	pthread_attr_t at;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	int rc = pthread_create(&t, &at, uffdHandler, NULL);
+	pthread_attr_destroy(&at);
+	if (rc) return rc;
+	handlerOn = 1;
+	return 0;
+}
+
+/* After fork, in the child: the inherited contexts are the parent's (its mm),
+ * and the handler thread was not copied. */
+static void uffdForgetInherited(void)
+{
+	for (int i = 0; i < nuctx; i++) close(uctx[i].fd);
+	nuctx = 0;
+	for (int f = 0; f < UFFD_NCTX; f++) myCtx[f] = -1;
+	handlerOn = 0;
+	pthread_mutex_init(&uctxLock, NULL);
+}
+
+/* A context of this process's mm with feature set `feat`: one already open,
+ * the one a parent's handler holds for it (pidfd_getfd), or a new one.
+ * -errno on failure. */
+static int uffdCtx(int feat)
+{
+	if (myCtx[feat] >= 0) return myCtx[feat];
+	int fd = -1;
+	Proc *self = &L->procs[me];
+	if (self->uffdHolder[feat] > 0) {
+		int pidfd = (int)syscall(SYS_pidfd_open, self->uffdHolder[feat], 0);
+		if (pidfd >= 0) {
+			fd = (int)syscall(SYS_pidfd_getfd, pidfd, self->uffdHolderFd[feat], 0);
+			close(pidfd);
+		}
+		if (fd < 0) return -errno;
+	} else {
+		fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0) return -errno;
+		struct uffdio_api api = {.api = UFFD_API};
+		if (feat & UFFD_CTX_FORK) api.features |= UFFD_FEATURE_EVENT_FORK;
+		if (feat & UFFD_CTX_UNPOP) api.features |= UFFD_FEATURE_WP_UNPOPULATED;
+		if (ioctl(fd, UFFDIO_API, &api)) {
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+	}
+	myCtx[feat] = fd;
+	addCtx(fd, me, feat);
+	int rc = startHandler();
+	return rc ? -rc : fd;
+}
+
+/* Every context of this process's mm it can reach (for unregister and
+ * write-protect, which act on the VMAs whatever context registered them). */
+static int uffdAllCtx(int *out)
+{
+	int n = 0;
+	for (int f = 0; f < UFFD_NCTX; f++)
+		if (myCtx[f] >= 0 || L->procs[me].uffdHolder[f] > 0) {
+			int fd = uffdCtx(f);
+			if (fd >= 0) out[n++] = fd;
+		}
+	return n;
+}
+
+/* ------------------------------------------------------------------------- */
+/* KSM                                                                         */
+/* ------------------------------------------------------------------------- */
+
+#define KSM "/sys/kernel/mm/ksm/"
+#define KSM_TIMEOUT_S 30
+#define KSM_SCANS 3
+
+static long readLong(const char *path)
+{
+	char v[64];
+	if (readKnob(path, v, sizeof v)) return -1;
+	return strtol(v, NULL, 10);
+}
+
+static double nowSeconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Runs ksmd until it has made KSM_SCANS full scans (a page advised now is
+ * merged on its second scan; the first one after the advice may be partial),
+ * then stops it. 0, or -1 on a timeout. */
+static int ksmSettle(long *scans)
+{
+	long start = readLong(KSM "full_scans"), now = start;
+	writeFile(KSM "run", "1");
+	double t0 = nowSeconds();
+	while (now >= 0 && now < start + KSM_SCANS && nowSeconds() - t0 < KSM_TIMEOUT_S) {
+		struct timespec ts = {0, 2000000};
+		nanosleep(&ts, NULL);
+		now = readLong(KSM "full_scans");
+	}
+	writeFile(KSM "run", "0");   /* waits for ksmd's current batch */
+	*scans = now - start;
+	return now >= start + KSM_SCANS ? 0 : -1;
+}
+
+static int ksmMerge(const Stmt *s, int m, unsigned long a, unsigned long len)
+{
+	winBegin();
+	int rc = madvise((void *)a, len, MADV_MERGEABLE);
+	winEnd();
+	if (rc) return failedOp(s, strerror(errno));
+	/* The model merges with the identical pages at the same address in every
+	 * other live process, as if those ranges were mergeable too. */
+	const Map *mine = &L->procs[me].maps[m];
+	for (int pi = 0; pi < L->nprocs; pi++) {
+		if (pi == me || L->procs[pi].status == ST_EXITED || L->procs[pi].pid <= 0) continue;
+		int om = mapByName(pi, mine->name);
+		if (om < 0 || L->procs[pi].maps[om].start != mine->start) continue;
+		L->reqTarget = pi;
+		L->reqFrom = me;
+		L->reqKind = 1;
+		L->reqAddr = a;
+		L->reqLen = len;
+		L->reqActive = 1;
+		passBaton(pi);
+		waitBaton(me);
+	}
+	long scans = 0;
+	if (ksmSettle(&scans)) {
+		setError(s->line, "'%s' in %s: ksmd made %ld of %d full scans in %d s (timeout; the merge is unstable)", s->text,
+			L->procs[me].name, scans, KSM_SCANS, KSM_TIMEOUT_S);
+		return 0;
+	}
+	return 1;
+}
+
 static int runBlock(const Block *b);
 
 /* The accesses of read / write / readwrite, in one fault window; 1 on SIGSEGV. */
@@ -1609,6 +1973,7 @@ static void childMain(const Stmt *s, int c)
 {
 	me = c;
 	L->procs[c].pid = getpid();
+	uffdForgetInherited();
 	prime();
 	openPhase(c, "start");
 	if (runBlock(&s->body) && L->procs[me].status == ST_RUNNING) L->procs[me].status = ST_FINISHED;
@@ -1619,11 +1984,14 @@ static void childMain(const Stmt *s, int c)
 static int exec(const Stmt *s)
 {
 	Proc *self = &L->procs[me];
-	int m;
+	int m = 0;
 	long lo, hi;
 	unsigned long a = 0, len = 0;
+	self->curLine = s->line;
+	curMayFail = s->mayFail;
 	switch (s->op) {
 	case OP_ACCESS: case OP_MADVISE: case OP_MPROTECT: case OP_MUNMAP: case OP_PIN: case OP_UNPIN:
+	case OP_UFFD_REG: case OP_UFFD_UNREG: case OP_UFFD_WP: case OP_KSM_MERGE: case OP_KSM_UNMERGE:
 		if (!resolve(s, &s->r, me, &m, &lo, &hi)) return 0;
 		a = self->maps[m].start + (unsigned long)lo * PAGE;
 		len = (unsigned long)(hi - lo + 1) * PAGE;
@@ -1677,6 +2045,56 @@ static int exec(const Stmt *s)
 	}
 	case OP_PIN: return pinRange(s, a, len);
 	case OP_UNPIN: return unpinRange(s, a, len);
+	case OP_UFFD_REG: {
+		int fd = uffdCtx(s->uffdFeat);
+		if (fd < 0) return failedOp(s, strerror(-fd));
+		struct uffdio_register reg = {.range = {.start = a, .len = len}, .mode = UFFDIO_REGISTER_MODE_WP};
+		winBegin();
+		int rc = ioctl(fd, UFFDIO_REGISTER, &reg);
+		winEnd();
+		return rc ? failedOp(s, strerror(errno)) : 1;
+	}
+	case OP_UFFD_UNREG: case OP_UFFD_WP: {
+		int fds[UFFD_NCTX], n = uffdAllCtx(fds), rc = -1, err = ENOENT;
+		/* any context of this mm acts on every registered VMA of the range;
+		 * with several, each one unregisters its own VMAs */
+		for (int i = 0; i < n && (rc || s->op == OP_UFFD_UNREG); i++) {
+			struct uffdio_range r = {.start = a, .len = len};
+			struct uffdio_writeprotect wp = {.range = r, .mode = s->wr ? UFFDIO_WRITEPROTECT_MODE_WP : 0};
+			winBegin();
+			int k = s->op == OP_UFFD_UNREG ? ioctl(fds[i], UFFDIO_UNREGISTER, &r) : ioctl(fds[i], UFFDIO_WRITEPROTECT, &wp);
+			winEnd();
+			if (k == 0) rc = 0;
+			else err = errno;
+		}
+		if (n == 0) return failedOp(s, "no userfaultfd registration in this process");
+		return rc ? failedOp(s, strerror(err)) : 1;
+	}
+	case OP_KSM_MERGE: return ksmMerge(s, m, a, len);
+	case OP_KSM_UNMERGE: {
+		winBegin();
+		int rc = madvise((void *)a, len, MADV_UNMERGEABLE);
+		winEnd();
+		return rc ? failedOp(s, strerror(errno)) : 1;
+	}
+	case OP_CLEAR_REFS: {
+		int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+		if (fd < 0) return failedOp(s, strerror(errno));
+		winBegin();
+		ssize_t k = write(fd, "4", 1);
+		winEnd();
+		int e = errno;
+		close(fd);
+		return k == 1 ? 1 : failedOp(s, strerror(e));
+	}
+	case OP_EXPU: {
+		int k = __atomic_load_n(&L->nuev, __ATOMIC_SEQ_CST);
+		if (k == s->pages) L->held++;
+		else addFail(s->line, "'%s': %d userfaultfd event%s so far", s->text, k, k == 1 ? "" : "s");
+		return 1;
+	}
+	case OP_MODEL_ONLY:
+		return 1;
 	case OP_UNSUPPORTED:
 		setError(s->line, "'%s': mremap is not supported by mmm-live (the language has no mremap syntax yet)", s->text);
 		return 0;
@@ -1691,6 +2109,8 @@ static int exec(const Stmt *s)
 		ch->returnTo = me;
 		ch->openPhase = -1;
 		ch->minor = ch->major = 0;
+		memset(ch->uffdHolder, 0, sizeof ch->uffdHolder);
+		self->forkingChild = c;
 		L->baton = c;
 		fflush(NULL);
 		pid_t pid = fork();
@@ -1975,15 +2395,19 @@ static void printPages(const Rec *r, long n)
 
 static void printConfig(void)
 {
-	printf("config arch=%s kernel=%s thp=%s", H.arch, H.kernel, thpWord[H.thp]);
+	printf("config arch=%s kernel=%s", H.arch, H.kernel);
+	for (int i = 0; i < H.nswitch; i++) printf(" switch=%s", H.switches[i]);
+	printf(" thp=%s", thpWord[H.thp]);
 	for (int o = 2; o <= 9; o++) {
 		if (H.orders[o] == THP_NEVER) continue;
 		unsigned long b = PAGE << o;
 		if (b >= (1UL << 20)) printf(" thp-%luM=%s", b >> 20, thpWord[H.orders[o]]);
 		else printf(" thp-%luK=%s", b >> 10, thpWord[H.orders[o]]);
 	}
-	printf(" huge-zero-page=%s swap=%s page-cluster=%d frames=%ld swap-slots=%ld\n", H.hzp ? "on" : "off",
+	printf(" huge-zero-page=%s swap=%s page-cluster=%d frames=%ld swap-slots=%ld", H.hzp ? "on" : "off",
 		H.swapSync ? "zram" : "disk", H.pageCluster, H.frames, H.swapSlots);
+	if (H.softDirty) printf(" soft-dirty=on");
+	printf("\n");
 }
 
 static void printObservation(const char *name)
@@ -2003,6 +2427,14 @@ static void printObservation(const char *name)
 	for (int i = 0; i < L->nphases; i++) {
 		Phase *ph = &L->phases[i];
 		printf("phase %s %s minor=%ld major=%ld\n", L->procs[ph->proc].name, ph->name, ph->emin - ph->smin, ph->emaj - ph->smaj);
+	}
+	for (int i = 0; i < L->nuev && i < MAXUEV; i++) {
+		UEvent *e = &L->uev[i];
+		if (e->map >= 0)
+			printf("uffd %s %s[%ld] %s line=%d\n", L->procs[e->proc].name, L->procs[e->proc].maps[e->map].name, e->index,
+				e->write ? "write" : "read", e->line);
+		else
+			printf("uffd %s 0x%lx[0] %s line=%d\n", L->procs[e->proc].name, e->addr, e->write ? "write" : "read", e->line);
 	}
 	for (int i = 0; i < L->nfails; i++) printf("fail line=%d %s\n", L->fails[i].line, L->fails[i].msg);
 	if (L->haveErr) printf("error line=%d %s\n", L->err.line, L->err.msg);
@@ -2111,13 +2543,13 @@ int main(int argc, char **argv)
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
 
-	me = CTRL;
+	me = CONTROLLER;
 	prime();
 	if (!L->haveErr) {
 		L->nprocs = 1;
 		Proc *p = &L->procs[0];
 		snprintf(p->name, sizeof p->name, "parent");
-		p->returnTo = CTRL;
+		p->returnTo = CONTROLLER;
 		p->openPhase = -1;
 		L->baton = 0;
 		fflush(NULL);
@@ -2136,7 +2568,7 @@ int main(int argc, char **argv)
 			for (;;) yieldAndWait();
 		}
 		p->pid = pid;
-		waitBaton(CTRL);
+		waitBaton(CONTROLLER);
 		if (p->status == ST_EXITED) waitGone(0);
 		prime();
 		takeSnapshot("end", 0);
