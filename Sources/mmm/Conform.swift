@@ -35,19 +35,25 @@ extension MMM {
         @Option(help: ArgumentHelp("Allowed difference, e.g. faults=2: a phase count may differ by up to 2.", valueName: "kind=N"))
         var tolerance: [String] = []
 
-        @Option(help: ArgumentHelp("A kind of difference to report but not count: faults, state, identity, sharing, contents.", valueName: "kind"))
+        @Option(help: ArgumentHelp("A kind of difference to report but not count: faults, state, identity, sharing, contents, uffd, run.", valueName: "kind"))
         var ignore: [String] = []
+
+        @Option(help: ArgumentHelp("Kernel runs per file (1-20); a difference not seen in every run is reported as unstable.", valueName: "n"))
+        var runs = 1
 
         @Flag(help: "Do not re-create the zram swap before each scenario (mmm-live --fresh-swap).")
         var noFreshSwap = false
 
-        @Flag(help: "Also print both observations.")
+        @Flag(help: "Print one JSON object (format mmm-conform, version 1; docs/conformance.md) instead of text.")
+        var json = false
+
+        @Flag(help: "Also print both observations (text output only).")
         var verbose = false
 
         @Argument(help: ArgumentHelp("Scenario files.", valueName: "file"))
         var files: [String]
 
-        static let kinds = ["faults", "state", "identity", "sharing", "contents"]
+        static var kinds: [String] { ConformanceDifference.Kind.allCases.map(\.rawValue) }
 
         func validate() throws {
             if files.isEmpty { throw ValidationError("give at least one scenario file") }
@@ -60,6 +66,7 @@ extension MMM {
             for k in ignore where !Conform.kinds.contains(k) {
                 throw ValidationError("unknown kind '\(k)' (\(Conform.kinds.joined(separator: ", ")))")
             }
+            guard (1...20).contains(runs) else { throw ValidationError("--runs takes 1 to 20") }
         }
 
         func run() throws {
@@ -72,39 +79,87 @@ extension MMM {
                 throw CommandFailure(description: "mmm-live not found (build it with CMake, or give --live PATH)")
             }
             let faultTolerance = tolerance.compactMap { Int($0.split(separator: "=")[1]) }.max() ?? 0
+            let ignored = Set(ignore.compactMap(ConformanceDifference.Kind.init(rawValue:)))
             let release = kernelRelease()
-            let preset = ScenarioHeader().kernel
             let parts = release.split(separator: ".")
             let running = parts.count >= 2 ? "\(parts[0]).\(parts[1].prefix { $0.isNumber })" : release
-            print("kernel \(release): model preset \(preset)"
-                  + (running == preset ? "" : " (no preset for \(running); the nearest is used)"))
-            var allMatch = true
-            for (f, text) in zip(files, texts) {
-                let model = Scenario.run(text: text, name: f).observationText(verbose: false)
-                let args = (noFreshSwap ? [] : ["--fresh-swap"]) + [f]
-                guard let kernel = runCapturing(runner, args) else {
-                    print("== \(f): mmm-live could not run")
-                    allMatch = false
-                    continue
-                }
-                if verbose {
-                    print("-- model\n" + model + "-- kernel\n" + kernel.output, terminator: "")
-                }
-                let diffs = ObservationDiff.compare(model: model, kernel: kernel.output, faultTolerance: faultTolerance)
-                let counted = diffs.filter { $0.counts && !ignore.contains($0.kind) }
-                let header = counted.isEmpty
-                    ? (diffs.isEmpty ? "matches" : "matches (\(diffs.count) difference(s) ignored or within tolerance)")
-                    : "\(counted.count) difference(s)"
-                print("== \(f): \(header)")
-                for d in diffs { print("  " + d.text + (d.counts && !ignore.contains(d.kind) ? "" : "  [not counted]")) }
-                if !kernel.errors.isEmpty {
-                    for l in kernel.errors.split(separator: "\n") where l.hasPrefix("mmm-live:") { print("  note: " + l) }
-                }
-                if !counted.isEmpty { allMatch = false }
+            // The model's preset for this kernel: the same version, else the
+            // newest preset not newer than it, else the oldest.
+            func version(_ s: String) -> [Int] { s.split(separator: ".").map { Int($0) ?? 0 } }
+            let presets = KernelPolicy.presetNames
+            let preset = presets.contains(running) ? running
+                : presets.last { version($0).lexicographicallyPrecedes(version(running)) } ?? presets[0]
+            let softDirty = kernelHasSoftDirty()
+            if !json {
+                print("kernel \(release): model preset \(preset)" + (running == preset ? "" : " (no preset for \(running))")
+                      + ", soft-dirty \(softDirty ? "on" : "off")" + (runs > 1 ? ", \(runs) kernel runs per file" : ""))
             }
-            if !allMatch { throw ExitCode.failure }
+            var results: [ConformanceFile] = []
+            for (f, text) in zip(files, texts) {
+                // The model as this kernel: its preset, no switches, its soft-dirty.
+                var modelText: String
+                var notes: [String] = []
+                switch Scenario.parse(text: text) {
+                case .success(var s):
+                    var changed: [String] = []
+                    if s.header.kernel != preset { changed.append("kernel \(s.header.kernel)") }
+                    if !s.header.switches.isEmpty { changed.append(s.header.switches.map { "switch \($0)" }.joined(separator: ", ")) }
+                    if s.header.softDirty != softDirty { changed.append("soft-dirty \(s.header.softDirty ? "on" : "off")") }
+                    if !changed.isEmpty {
+                        notes.append("the header says " + changed.joined(separator: ", ")
+                                     + "; the model runs as this kernel (preset \(preset), no switches, soft-dirty \(softDirty ? "on" : "off"))")
+                    }
+                    s.header.kernel = preset
+                    s.header.switches = []
+                    s.header.softDirty = softDirty && s.header.arch == .x86_64
+                    modelText = s.run(name: f).observationText(verbose: false)
+                case .failure:
+                    modelText = Scenario.run(text: text, name: f).observationText(verbose: false)
+                }
+                var kernelTexts: [String] = []
+                var runnerError: String? = nil
+                for _ in 0..<runs {
+                    let args = (noFreshSwap ? [] : ["--fresh-swap"]) + [f]
+                    guard let k = runCapturing(runner, args) else { runnerError = "cannot start \(runner)"; break }
+                    // 0: pass, 1: an expectation failed or the run stopped (both printed)
+                    guard k.status == 0 || k.status == 1 << 8 else {
+                        runnerError = "exit status \(k.status): " + k.errors.split(separator: "\n").prefix(3).joined(separator: "; ")
+                        break
+                    }
+                    kernelTexts.append(k.output)
+                    for l in k.errors.split(separator: "\n") where l.hasPrefix("mmm-live:") && !notes.contains(String(l)) {
+                        notes.append(String(l))
+                    }
+                    if verbose && !json {
+                        print("-- model \(f)\n" + modelText + "-- kernel \(f)\n" + k.output, terminator: "")
+                    }
+                }
+                var r = runnerError.map { ConformanceFile(file: f, runnerError: $0) }
+                    ?? ConformanceFile(file: f, model: modelText, kernel: kernelTexts, faultTolerance: faultTolerance, ignored: ignored)
+                r.notes = notes + r.notes
+                results.append(r)
+                if !json { print(r.text, terminator: "") }
+            }
+            let report = ConformanceReport(kernel: release, preset: preset, files: results)
+            if json { print(report.json) }
+            if !report.allMatch { throw ExitCode.failure }
         }
     }
+}
+
+/// Whether the running kernel has CONFIG_MEM_SOFT_DIRTY: a page written in a
+/// new mapping (VM_SOFTDIRTY) reads pagemap bit 55 set.
+func kernelHasSoftDirty() -> Bool {
+    let len = 4096
+    guard let p = mmap(nil, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else { return false }
+    defer { munmap(p, len) }
+    p.storeBytes(of: 1, as: UInt8.self)
+    let fd = open("/proc/self/pagemap", O_RDONLY)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var word: UInt64 = 0
+    guard pread(fd, &word, 8, off_t(UInt(bitPattern: p) / 4096 * 8)) == 8 else { return false }
+    return word & (1 << 55) != 0
 }
 
 /// `uname -r`.
@@ -173,210 +228,4 @@ func runCapturing(_ program: String, _ args: [String]) -> (output: String, error
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self), status)
-}
-
-/// A comparison of two observations in the text form.
-struct ObservationDiff {
-    struct Difference {
-        var kind: String
-        var text: String
-        /// False for differences within the tolerance.
-        var counts = true
-    }
-
-    /// One page: its fields by kind.
-    struct Page: Equatable {
-        var state = ""
-        var identity = ""
-        var sharing = ""
-        var data = ""
-    }
-
-    struct Parsed {
-        /// (snapshot, process) in order, with pages by name.
-        var snapshots: [(name: String, processes: [(name: String, pages: [(String, Page)])])] = []
-        var phases: [(String, Int, Int)] = []
-        var result = ""
-        var error: String?
-        var fails: [String] = []
-    }
-
-    /// The text before and after the first "..".
-    static func splitRun(_ s: Substring) -> (Substring, Substring)? {
-        var i = s.startIndex
-        while i < s.endIndex {
-            let j = s.index(after: i)
-            if s[i] == ".", j < s.endIndex, s[j] == "." { return (s[..<i], s[s.index(after: j)...]) }
-            i = j
-        }
-        return nil
-    }
-
-    /// Expands a run token (`frame=f1..f16`, `A[0..15]`) to its k-th value.
-    static func expand(_ tok: Substring, _ k: Int) -> String {
-        guard let (left, right) = splitRun(tok) else { return String(tok) }
-        let leftDigits = left.reversed().prefix { $0.isNumber }.count
-        let prefix = left.dropLast(leftDigits)
-        guard let a = Int(left.suffix(leftDigits)) else { return String(tok) }
-        let letters = right.prefix { !$0.isNumber }
-        let rest = right.dropFirst(letters.count)
-        let digits = rest.prefix { $0.isNumber }
-        return prefix + String(a + k) + rest.dropFirst(digits.count)
-    }
-
-    /// The pages of one page line.
-    static func pages(_ line: Substring) -> [(String, Page)] {
-        let toks = line.split(separator: " ")
-        guard let first = toks.first else { return [] }
-        var count = 1
-        if let (l, r) = splitRun(first), let open = l.firstIndex(of: "["),
-           let a = Int(l[l.index(after: open)...]), let b = Int(r.dropLast()) {
-            count = b - a + 1
-        }
-        var out: [(String, Page)] = []
-        for k in 0..<count {
-            var p = Page()
-            var state: [String] = [], identity: [String] = [], sharing: [String] = [], data: [String] = []
-            for t in toks.dropFirst() {
-                let v = expand(t, k)
-                if v.hasPrefix("frame=") || v.hasPrefix("swap=") || v.hasPrefix("type=") || v == "kept" || v == "new" {
-                    identity.append(v)
-                } else if v.hasPrefix("shared=") || v.hasPrefix("+") {
-                    sharing.append(v)
-                } else if v.hasPrefix("data=") {
-                    data.append(v)
-                } else {
-                    state.append(v)
-                }
-            }
-            p.state = state.joined(separator: " ")
-            p.identity = identity.joined(separator: " ")
-            p.sharing = sharing.joined(separator: " ")
-            p.data = data.joined(separator: " ")
-            out.append((expand(first, k), p))
-        }
-        return out
-    }
-
-    static func parse(_ text: String) -> Parsed {
-        var p = Parsed()
-        for line in text.split(separator: "\n") {
-            if line.hasPrefix("snapshot ") {
-                p.snapshots.append((String(line.split(separator: " ")[1]), []))
-            } else if line.hasPrefix("  process "), !p.snapshots.isEmpty {
-                p.snapshots[p.snapshots.count - 1].processes.append((String(line.dropFirst(10)), []))
-            } else if line.hasPrefix("    "), !p.snapshots.isEmpty, !p.snapshots[p.snapshots.count - 1].processes.isEmpty {
-                let s = p.snapshots.count - 1, q = p.snapshots[s].processes.count - 1
-                p.snapshots[s].processes[q].pages += pages(line.dropFirst(4))
-            } else if line.hasPrefix("phase ") {
-                let w = line.split(separator: " ")
-                guard w.count == 5 else { continue }
-                let minor = Int(w[3].dropFirst(6)) ?? -1, major = Int(w[4].dropFirst(6)) ?? -1
-                p.phases.append(("\(w[1]) \(w[2])", minor, major))
-            } else if line.hasPrefix("result ") {
-                p.result = String(line)
-            } else if line.hasPrefix("error ") {
-                p.error = String(line)
-            } else if line.hasPrefix("fail ") {
-                p.fails.append(String(line))
-            }
-        }
-        return p
-    }
-
-    static func compare(model: String, kernel: String, faultTolerance: Int) -> [Difference] {
-        let m = parse(model), k = parse(kernel)
-        var out: [Difference] = []
-        if m.error != k.error {
-            out.append(Difference(kind: "state", text: "error: model \(m.error ?? "none") / kernel \(k.error ?? "none")"))
-        }
-        // Snapshots and processes, by name and order.
-        let snapNames = (m.snapshots.map(\.name), k.snapshots.map(\.name))
-        if snapNames.0 != snapNames.1 {
-            out.append(Difference(kind: "state", text: "snapshots: model \(snapNames.0) / kernel \(snapNames.1)"))
-        }
-        for ms in m.snapshots {
-            guard let ks = k.snapshots.first(where: { $0.name == ms.name }) else { continue }
-            if ms.processes.map(\.name) != ks.processes.map(\.name) {
-                out.append(Difference(kind: "state", text: "snapshot \(ms.name): processes model \(ms.processes.map(\.name)) / kernel \(ks.processes.map(\.name))"))
-            }
-            for mp in ms.processes {
-                guard let kp = ks.processes.first(where: { $0.name == mp.name }) else { continue }
-                let kernelPages = Dictionary(kp.pages, uniquingKeysWith: { a, _ in a })
-                var rows: [(page: String, kind: String, model: String, kernel: String)] = []
-                for (name, mpage) in mp.pages {
-                    guard let kpage = kernelPages[name] else {
-                        rows.append((name, "state", "observed", "missing"))
-                        continue
-                    }
-                    let fields: [(String, String, String)] = [
-                        ("state", mpage.state, kpage.state), ("identity", mpage.identity, kpage.identity),
-                        ("sharing", mpage.sharing, kpage.sharing), ("contents", mpage.data, kpage.data),
-                    ]
-                    for (kind, a, b) in fields where a != b {
-                        if kind == "contents" && b == "data=?" { continue }
-                        rows.append((name, kind, a.isEmpty ? "-" : a, b.isEmpty ? "-" : b))
-                    }
-                }
-                out += mergeRows(rows).map { Difference(kind: $0.kind, text: "snapshot \(ms.name) \(mp.name) \($0.text)") }
-            }
-        }
-        // Phases, by process and name.
-        for (name, mmin, mmaj) in m.phases {
-            guard let kp = k.phases.first(where: { $0.0 == name }) else {
-                out.append(Difference(kind: "faults", text: "phase \(name): missing in the kernel run"))
-                continue
-            }
-            if kp.1 != mmin || kp.2 != mmaj {
-                let within = abs(kp.1 - mmin) <= faultTolerance && abs(kp.2 - mmaj) <= faultTolerance
-                out.append(Difference(kind: "faults",
-                                      text: "phase \(name): model minor=\(mmin) major=\(mmaj) / kernel minor=\(kp.1) major=\(kp.2)",
-                                      counts: !within))
-            }
-        }
-        for (name, _, _) in k.phases where !m.phases.contains(where: { $0.0 == name }) {
-            out.append(Difference(kind: "faults", text: "phase \(name): missing in the model run"))
-        }
-        // The scenario's own expectations, as each side judged them (information).
-        for f in k.fails { out.append(Difference(kind: "state", text: "kernel run: \(f)", counts: false)) }
-        for f in m.fails { out.append(Difference(kind: "state", text: "model run: \(f)", counts: false)) }
-        return out
-    }
-
-    /// Consecutive pages of one mapping with the same kind of difference, whose
-    /// values differ only in numbers, are printed as one line (first..last).
-    static func mergeRows(_ rows: [(page: String, kind: String, model: String, kernel: String)]) -> [(kind: String, text: String)] {
-        func shape(_ s: String) -> String {
-            var out = ""
-            var inNum = false
-            for c in s {
-                if c.isNumber { if !inNum { out += "#" }; inNum = true } else { out.append(c); inNum = false }
-            }
-            return out
-        }
-        func index(_ page: String) -> (String, Int)? {
-            guard let o = page.firstIndex(of: "["), let v = Int(page[page.index(after: o)...].dropLast()) else { return nil }
-            return (String(page[..<o]), v)
-        }
-        // One kind after the other, pages ascending within a kind.
-        let kinds = rows.reduce(into: [String]()) { if !$0.contains($1.kind) { $0.append($1.kind) } }
-        let rows = kinds.flatMap { k in rows.filter { $0.kind == k } }
-        var out: [(kind: String, text: String)] = []
-        var i = 0
-        while i < rows.count {
-            var j = i + 1
-            while j < rows.count, rows[j].kind == rows[i].kind,
-                  let a = index(rows[j - 1].page), let b = index(rows[j].page), a.0 == b.0, b.1 == a.1 + 1,
-                  shape(rows[j].model) == shape(rows[i].model), shape(rows[j].kernel) == shape(rows[i].kernel) {
-                j += 1
-            }
-            let first = rows[i], last = rows[j - 1]
-            let pages = j - i == 1 ? first.page : "\(index(first.page)!.0)[\(index(first.page)!.1)..\(index(last.page)!.1)]"
-            let mv = first.model == last.model ? first.model : "\(first.model) … \(last.model)"
-            let kv = first.kernel == last.kernel ? first.kernel : "\(first.kernel) … \(last.kernel)"
-            out.append((first.kind, "\(pages) \(first.kind): model \(mv) / kernel \(kv)"))
-            i = j
-        }
-        return out
-    }
 }
