@@ -1452,6 +1452,7 @@ static const char *check(const Stmt *s, const Cond *c, const Rec *r, long n, cha
 		else if (!strcmp(w, "swapped")) holds = r->state == S_SWAPPED;
 		else if (!strcmp(w, "zero")) holds = isZero(r);
 		else if (!strcmp(w, "exclusive")) holds = (r->flags & PM_EXCL) != 0;
+		else if (!strcmp(w, "swapcache") && r->state == S_SWAPPED) return NULL;   /* no PFN: not visible */
 		else if (!strcmp(w, "swapcache")) holds = r->state == S_PRESENT && (r->kpf & KPF_SWAPCACHE);
 		else if (!strcmp(w, "thp")) holds = r->state == S_PRESENT && (r->kpf & KPF_THP);
 		else if (!strcmp(w, "ksm")) holds = r->state == S_PRESENT && (r->kpf & KPF_KSM);
@@ -2272,6 +2273,62 @@ static int swapDevices(int *zram)
 	return n;
 }
 
+/* A version-1 swap header (mkswap's) for a device or file of `bytes`. */
+static int writeSwapHeader(int fd, unsigned long bytes)
+{
+	static unsigned char hdr[PAGE];
+	memset(hdr, 0, sizeof hdr);
+	uint32_t version = 1, last = (uint32_t)(bytes / PAGE - 1);
+	memcpy(hdr + 1024, &version, 4);
+	memcpy(hdr + 1028, &last, 4);
+	for (int i = 0; i < 16; i++) hdr[1036 + i] = (unsigned char)(rand() & 0xff);
+	memcpy(hdr + PAGE - 10, "SWAPSPACE2", 10);
+	return pwrite(fd, hdr, PAGE, 0) != (ssize_t)PAGE || fsync(fd) ? -1 : 0;
+}
+
+/* `swap disk`: an asynchronous swap device, a swap file on the root file
+ * system (a virtio disk: no SWP_SYNCHRONOUS_IO, so swap-out leaves the folio
+ * in the swap cache under writeback and swap-in reads ahead). It is the only
+ * active swap for the run (zram is swapped off, and on again afterwards), so
+ * its type is 0 and slots come from its start, as in the model. */
+#define DISK_SWAP "/var/tmp/mmm-live-disk.swap"
+static int diskSwapOn, zramOff;
+
+static int diskSwap(long slots, char *why, size_t n)
+{
+	unsigned long bytes = (unsigned long)(slots < 16 ? 16 : slots) * PAGE + PAGE;
+	int zram;
+	if (swapDevices(&zram) && zram) {
+		if (swapoff("/dev/zram0")) return snprintf(why, n, "swapoff /dev/zram0: %s", strerror(errno)), -1;
+		zramOff = 1;
+	}
+	int fd = open(DISK_SWAP, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0) return snprintf(why, n, "cannot create %s: %s", DISK_SWAP, strerror(errno)), -1;
+	static const unsigned char zero[1 << 16];
+	for (unsigned long o = 0; o < bytes; o += sizeof zero) {
+		size_t k = bytes - o < sizeof zero ? bytes - o : sizeof zero;
+		if (write(fd, zero, k) != (ssize_t)k) {
+			close(fd);
+			return snprintf(why, n, "cannot write %s", DISK_SWAP), -1;
+		}
+	}
+	int bad = writeSwapHeader(fd, bytes);
+	close(fd);
+	if (bad) return snprintf(why, n, "cannot write the swap header to %s", DISK_SWAP), -1;
+	if (swapon(DISK_SWAP, 0)) return snprintf(why, n, "swapon %s: %s", DISK_SWAP, strerror(errno)), -1;
+	diskSwapOn = 1;
+	return 0;
+}
+
+static void diskSwapOff(void)
+{
+	if (diskSwapOn && swapoff(DISK_SWAP)) fprintf(stderr, "mmm-live: swapoff %s: %s\n", DISK_SWAP, strerror(errno));
+	if (diskSwapOn) unlink(DISK_SWAP);
+	diskSwapOn = 0;
+	if (zramOff && swapon("/dev/zram0", 0)) fprintf(stderr, "mmm-live: swapon /dev/zram0: %s\n", strerror(errno));
+	zramOff = 0;
+}
+
 /* A fresh /dev/zram0 swap (same size and algorithm): slots are then handed out
  * from the start of the device, as in the model. */
 static int freshZram(char *why, size_t n)
@@ -2285,15 +2342,8 @@ static int freshZram(char *why, size_t n)
 	if (writeFile("/sys/block/zram0/reset", "1")) return snprintf(why, n, "cannot reset /dev/zram0"), -1;
 	writeFile("/sys/block/zram0/comp_algorithm", alg);
 	if (writeFile("/sys/block/zram0/disksize", size)) return snprintf(why, n, "cannot size /dev/zram0"), -1;
-	static unsigned char hdr[PAGE];
-	memset(hdr, 0, sizeof hdr);
-	uint32_t version = 1, last = (uint32_t)(bytes / PAGE - 1);
-	memcpy(hdr + 1024, &version, 4);
-	memcpy(hdr + 1028, &last, 4);
-	for (int i = 0; i < 16; i++) hdr[1036 + i] = (unsigned char)(rand() & 0xff);
-	memcpy(hdr + PAGE - 10, "SWAPSPACE2", 10);
 	int fd = open("/dev/zram0", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || pwrite(fd, hdr, PAGE, 0) != (ssize_t)PAGE || fsync(fd)) {
+	if (fd < 0 || writeSwapHeader(fd, bytes)) {
 		if (fd >= 0) close(fd);
 		return snprintf(why, n, "cannot write the swap header to /dev/zram0"), -1;
 	}
@@ -2517,13 +2567,13 @@ int main(int argc, char **argv)
 	int zram, nswap = swapDevices(&zram);
 	if (strcmp(H.arch, "x86_64") == 0 ? strcmp(u.machine, "x86_64") != 0 : strcmp(u.machine, "aarch64") != 0)
 		setError(0, "unsupported: the scenario is for %s, this machine is %s", H.arch, u.machine);
-	else if (!H.swapSync)
-		setError(0, "unsupported: 'swap disk' (mmm-live runs with the zram swap of scripts/live-setup.sh)");
 	else if (knobsOn && applyHeader(why, sizeof why))
 		setError(0, "machine setup failed: %s", why);
-	else if (freshSwap && zram && freshZram(why, sizeof why))
+	else if (H.swapSync && freshSwap && zram && freshZram(why, sizeof why))
 		setError(0, "fresh swap failed: %s", why);
-	if (!nswap) fprintf(stderr, "mmm-live: warning: no swap device is active (run scripts/live-setup.sh)\n");
+	else if (!H.swapSync && diskSwap(H.swapSlots, why, sizeof why))
+		setError(0, "swap disk: %s", why);
+	if (!nswap && H.swapSync) fprintf(stderr, "mmm-live: warning: no swap device is active (run scripts/live-setup.sh)\n");
 	else if (nswap > 1) fprintf(stderr, "mmm-live: warning: %d swap devices are active; slots may go to any of them\n", nswap);
 
 	kpcFd = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
@@ -2557,6 +2607,7 @@ int main(int argc, char **argv)
 		if (pid < 0) {
 			perror("mmm-live: fork");
 			restoreKnobs();
+			diskSwapOff();
 			return 2;
 		}
 		if (pid == 0) {
@@ -2585,6 +2636,7 @@ int main(int argc, char **argv)
 			if (L->procs[i].status != ST_EXITED && L->procs[i].pid > 0) waitGone(i);
 	}
 	restoreKnobs();
+	diskSwapOff();
 	printObservation(file);
 	if (L->obsFaults) fprintf(stderr, "mmm-live: warning: observation took %ld faults in total\n", L->obsFaults);
 	fflush(stdout);
