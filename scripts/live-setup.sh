@@ -107,6 +107,9 @@ case ${1:-} in
 	echo "fresh zram swap: $(grep '^/dev/zram0' /proc/swaps)"
 	;;
 --restore)
+	# A swap file mmm-live left behind (a 'swap disk' run that was killed).
+	if grep -q '^/var/tmp/mmm-live-disk.swap[[:space:]]' /proc/swaps; then swapoff /var/tmp/mmm-live-disk.swap; fi
+	rm -f /var/tmp/mmm-live-disk.swap
 	[[ -e $state ]] || die "nothing to restore ($state does not exist)"
 	while IFS= read -r line; do
 		case $line in

@@ -1683,6 +1683,19 @@ static int pinRange(const Stmt *s, unsigned long a, unsigned long len)
 		return failedOp(s, "unsupported: pin rw needs <linux/io_uring.h> at build time");
 #endif
 	} else {
+		/* The model's read pin (FOLL_PIN | FOLL_LONGTERM) as far as user space
+		 * can take one: an O_DIRECT write from the range pins it read-only for
+		 * the I/O (FOLL_PIN without FOLL_LONGTERM), which unshares the pages
+		 * that are not AnonExclusive (gup_must_unshare, one fault each); the
+		 * lasting reference is vmsplice's (FOLL_GET). */
+		int dfd = open("/var/tmp", O_TMPFILE | O_WRONLY | O_DIRECT | O_CLOEXEC, 0600);
+		if (dfd >= 0) {
+			winBegin();
+			ssize_t w = write(dfd, (void *)a, len);
+			winEnd();
+			close(dfd);
+			if (w != (ssize_t)len) fprintf(stderr, "mmm-live: warning: line %d: the O_DIRECT read pin failed\n", s->line);
+		}
 		int pf[2];
 		if (pipe2(pf, O_CLOEXEC)) return failedOp(s, strerror(errno));
 		fcntl(pf[1], F_SETPIPE_SZ, (int)(len < 65536 ? 65536 : len));
