@@ -51,9 +51,16 @@
  * within the time limit stops the run with an error (a timeout, not a hang).
  * `ksm unmerge` is MADV_UNMERGEABLE.
  *
- * Not supported (a clear error naming the line): `mremap` (the language has no
- * syntax for it yet), `arch arm64` on an x86-64 machine, `swap disk`. `free` and
- * `collapse` run (MADV_FREE, MADV_COLLAPSE). Model-only lines and words are not
+ * mremap. `mremap PAGES N|SIZE [maymove] [fixed DEST] [as NAME]` is mremap(2)
+ * with MREMAP_MAYMOVE / MREMAP_FIXED; the mapping names follow as in the model's
+ * runner (Scenario+Mremap.swift): `as NAME` names the new range, a whole
+ * mapping moves with its name, a part stays in place and may extend it.
+ *
+ * `swap disk` runs on a swap file on the root file system (asynchronous), the
+ * only active swap for the run.
+ *
+ * Not supported (a clear error naming the line): `arch arm64` on an x86-64
+ * machine. `free` and `collapse` run (MADV_FREE, MADV_COLLAPSE). Model-only lines and words are not
  * checked here: `expect consistent`, `expect violation RULE`, and the page words
  * writable, dirty, young, anon-exclusive, pmd-mapped, pinned. The header's
  * `kernel`, `switch` and `soft-dirty` lines describe the model's kernel: the
@@ -145,7 +152,7 @@ typedef struct {
 
 enum {
 	OP_MAP, OP_ACCESS, OP_MADVISE, OP_MPROTECT, OP_MUNMAP, OP_FORK, OP_PAUSE, OP_RESUME,
-	OP_EXIT, OP_PIN, OP_UNPIN, OP_PHASE, OP_SNAPSHOT, OP_EXPF, OP_EXPP, OP_UNSUPPORTED,
+	OP_EXIT, OP_PIN, OP_UNPIN, OP_PHASE, OP_SNAPSHOT, OP_EXPF, OP_EXPP, OP_MREMAP,
 	OP_UFFD_REG, OP_UFFD_UNREG, OP_UFFD_WP, OP_KSM_MERGE, OP_KSM_UNMERGE, OP_CLEAR_REFS, OP_EXPU, OP_MODEL_ONLY
 };
 
@@ -161,6 +168,8 @@ struct Stmt {
 	Range r;
 	int rd, wr, value, advice, prot, hasMinor, hasMajor;
 	int mayFail;            /* `try OP`: a failure does not stop the run */
+	int mayMove, hasFixed;  /* mremap: MREMAP_MAYMOVE, MREMAP_FIXED to page `fixed` */
+	Range fixed;
 	int uffdFeat;           /* UFFD_CTX_* of `uffd register` */
 	long pages, minor, major;
 	unsigned long align;
@@ -657,9 +666,40 @@ static void parseOp(Line *l, Stmt *s, int depth)
 		return;
 	}
 	if (!strcmp(op, "mremap")) {
-		if (l->nw < 2) perr(n, "expected 'mremap PAGES ...'");
+		/* mremap PAGES N [pages] | SIZE [maymove] [fixed DEST] [as NAME]
+		 * (Sources/MMModel/Scenario/Scenario+Mremap.swift) */
+		const char *usage = "mremap PAGES N pages|SIZE [maymove] [fixed DEST] [as NAME]";
+		if (l->nw < 3) perr(n, "expected '%s'", usage);
+		s->op = OP_MREMAP;
 		s->r = parseRange(w[1], n);
-		s->op = OP_UNSUPPORTED;
+		int i = 3;
+		unsigned long b;
+		if (isNum(w[2]) && strlen(w[2]) < 12) {
+			s->pages = atol(w[2]);
+			if (i < l->nw && (!strcmp(w[i], "pages") || !strcmp(w[i], "page"))) i++;
+		} else if (parseSize(w[2], &b) && b % PAGE == 0) {
+			s->pages = (long)(b / PAGE);
+		} else {
+			perr(n, "'%s' is neither a page count nor a size like 2M", w[2]);
+		}
+		if (s->pages < 1 || s->pages > (1L << 26)) perr(n, "a mapping has 1..2^26 pages, not %ld", s->pages);
+		for (; i < l->nw; i++) {
+			if (!strcmp(w[i], "maymove")) {
+				s->mayMove = 1;
+			} else if (!strcmp(w[i], "fixed")) {
+				if (i + 1 >= l->nw || s->hasFixed) perr(n, "expected 'fixed DEST' once, DEST a page like B[0]");
+				s->fixed = parseRange(w[++i], n);
+				if (s->fixed.all || s->fixed.lo != s->fixed.hi) perr(n, "'fixed' takes one page, like B[0]");
+				s->hasFixed = s->mayMove = 1;
+			} else if (!strcmp(w[i], "as")) {
+				if (i + 1 >= l->nw || s->name[0]) perr(n, "expected 'as NAME' once");
+				checkName(w[i + 1], n);
+				snprintf(s->name, sizeof s->name, "%s", w[++i]);
+			} else {
+				perr(n, "unknown mremap option '%s' (%s)", w[i], usage);
+			}
+		}
+		maxPagesPerProc += s->pages;   /* a new or grown mapping is observed too */
 		return;
 	}
 	if (!strcmp(op, "ksm")) {
@@ -1955,6 +1995,51 @@ static int ksmMerge(const Stmt *s, int m, unsigned long a, unsigned long len)
 	return 1;
 }
 
+/* mremap(2) of pages lo..hi of mapping m, and the mapping names after it (as
+ * the model's runner: `as NAME` names the new range; without it a whole
+ * mapping follows the move, a part must stay in place and may extend it). */
+static int doMremap(const Stmt *s, int m, long lo, long hi)
+{
+	Proc *self = &L->procs[me];
+	Map *mp = &self->maps[m];
+	int whole = lo == 0 && hi == mp->pages - 1;
+	if (s->name[0] && mapByName(me, s->name) >= 0) {
+		setError(s->line, "mapping '%s' already exists in %s", s->name, self->name);
+		return 0;
+	}
+	if (!s->name[0] && !whole && s->mayMove) {
+		setError(s->line, "'%s': name the remapped part with 'as NAME' (it may move)", s->text);
+		return 0;
+	}
+	if (s->name[0] && self->nmaps == MAXMAP) return failedOp(s, "too many mappings");
+	unsigned long a = mp->start + (unsigned long)lo * PAGE, len = (unsigned long)(hi - lo + 1) * PAGE;
+	unsigned long newLen = (unsigned long)s->pages * PAGE, dest = 0;
+	int flags = s->mayMove ? MREMAP_MAYMOVE : 0;
+	if (s->hasFixed) {
+		int dm;
+		long dlo, dhi;
+		if (!resolve(s, &s->fixed, me, &dm, &dlo, &dhi)) return 0;
+		dest = self->maps[dm].start + (unsigned long)dlo * PAGE;
+		flags |= MREMAP_FIXED;
+	}
+	winBegin();
+	void *to = mremap((void *)a, len, newLen, flags, (void *)dest);
+	winEnd();
+	if (to == MAP_FAILED) return failedOp(s, strerror(errno));
+	if (s->name[0]) {
+		Map *nm = &self->maps[self->nmaps++];
+		snprintf(nm->name, sizeof nm->name, "%s", s->name);
+		nm->start = (unsigned long)to;
+		nm->pages = s->pages;
+	} else if (whole) {
+		mp->start = (unsigned long)to;
+		mp->pages = s->pages;
+	} else if (lo + s->pages > mp->pages) {
+		mp->pages = lo + s->pages;
+	}
+	return 1;
+}
+
 static int runBlock(const Block *b);
 
 /* The accesses of read / write / readwrite, in one fault window; 1 on SIGSEGV. */
@@ -2005,7 +2090,7 @@ static int exec(const Stmt *s)
 	curMayFail = s->mayFail;
 	switch (s->op) {
 	case OP_ACCESS: case OP_MADVISE: case OP_MPROTECT: case OP_MUNMAP: case OP_PIN: case OP_UNPIN:
-	case OP_UFFD_REG: case OP_UFFD_UNREG: case OP_UFFD_WP: case OP_KSM_MERGE: case OP_KSM_UNMERGE:
+	case OP_UFFD_REG: case OP_UFFD_UNREG: case OP_UFFD_WP: case OP_KSM_MERGE: case OP_KSM_UNMERGE: case OP_MREMAP:
 		if (!resolve(s, &s->r, me, &m, &lo, &hi)) return 0;
 		a = self->maps[m].start + (unsigned long)lo * PAGE;
 		len = (unsigned long)(hi - lo + 1) * PAGE;
@@ -2109,9 +2194,7 @@ static int exec(const Stmt *s)
 	}
 	case OP_MODEL_ONLY:
 		return 1;
-	case OP_UNSUPPORTED:
-		setError(s->line, "'%s': mremap is not supported by mmm-live (the language has no mremap syntax yet)", s->text);
-		return 0;
+	case OP_MREMAP: return doMremap(s, m, lo, hi);
 	case OP_FORK: {
 		if (L->nprocs == MAXPROC) return failedOp(s, "too many processes");
 		int c = L->nprocs++;
