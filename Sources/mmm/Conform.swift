@@ -15,13 +15,17 @@ extension MMM {
             discussion: """
                 Each FILE is run by mmm-live (the live-kernel runner, built from \
                 tools/live; needs root and the swap of scripts/live-setup.sh) and by \
-                the model with the kernel preset matching uname -r (6.18 is the only \
-                one). The two observations (docs/observation-format.md) are compared \
-                page by page and phase by phase; differences are printed by kind: \
-                faults (phase minor/major counts), state (present/swapped/none, \
-                pagemap bits, kpagecount, kpageflags), identity (frame and swap ids, \
-                kept/new), sharing, contents. data=? (a page the runner cannot read \
-                without faulting) matches any value. See docs/conformance.md.
+                the model as the running kernel (the preset matching uname -r, no \
+                switches, the kernel's soft-dirty). The two observations \
+                (docs/observation-format.md) are compared page by page and phase by \
+                phase; differences are printed by kind: faults (phase minor/major \
+                counts), state (present/swapped/none, pagemap bits, kpagecount, \
+                kpageflags), identity (frame and swap ids, kept/new), sharing, \
+                contents, uffd (userfaultfd traps), run (errors, snapshots, \
+                processes). data=? (a page the runner cannot read without faulting) \
+                matches any value. With --runs N a difference not seen in every \
+                kernel run is reported as unstable. --json prints one object \
+                (format mmm-conform). See docs/conformance.md.
 
                 Exit status:
                   0   every file matches (within the tolerance, ignoring the ignored kinds)
