@@ -1312,6 +1312,15 @@ static void obsEnd(const char *what, int line)
 
 static int isZero(const Rec *r) { return r->state == S_PRESENT && (r->kpf & KPF_ZERO); }
 
+/* A swap PTE that names a slot of a swap device. The top swap types are the
+ * kernel's special entries (PTE markers: a UFFD_WP marker reads as type 31,
+ * offset 1; migration, hwpoison, device entries); swap devices take the lowest
+ * free types, and MAX_SWAPFILES is at least 23 on every configuration. A
+ * special entry gets no swap id and shares with nothing (the model prints a
+ * marker as `swapped uffd-wp` without a swap id). */
+#define SWP_SPECIAL_MIN 23
+static int isSlot(const Rec *r) { return r->state == S_SWAPPED && r->swp > 0 && r->swtype < SWP_SPECIAL_MIN; }
+
 static int idFor(uint64_t key, int frame)
 {
 	uint64_t h = key * 0x9E3779B97F4A7C15ULL;
@@ -1331,7 +1340,7 @@ static uint64_t swapKey(const Rec *r) { return (1ULL << 63) | ((uint64_t)r->swty
 static int sameEntry(const Rec *a, const Rec *b)
 {
 	if (a->state == S_PRESENT && b->state == S_PRESENT) return a->pfn == b->pfn;
-	if (a->state == S_SWAPPED && b->state == S_SWAPPED) return a->swp == b->swp && a->swtype == b->swtype && a->swp > 0;
+	if (isSlot(a) && isSlot(b)) return a->swp == b->swp && a->swtype == b->swtype;
 	return 0;
 }
 
@@ -1361,7 +1370,7 @@ static void takeSnapshot(const char *name, int line)
 		for (long k = 0; k < n; k++) {
 			Rec *r = &L->recs[L->nrecs + k];
 			if (r->state == S_PRESENT && !isZero(r)) r->frame = idFor(frameKey(r), 1);
-			else if (r->state == S_SWAPPED && r->swp > 0) r->swapid = idFor(swapKey(r), 0);
+			else if (isSlot(r)) r->swapid = idFor(swapKey(r), 0);
 		}
 		L->nrecs += n;
 	}
@@ -1369,7 +1378,7 @@ static void takeSnapshot(const char *name, int line)
 	for (long k = first; k < L->nrecs; k++) {
 		Rec *r = &L->recs[k];
 		r->sh0 = L->nrefs;
-		if ((r->state == S_PRESENT && !isZero(r)) || r->state == S_SWAPPED)
+		if ((r->state == S_PRESENT && !isZero(r)) || isSlot(r))
 			for (long j = first; j < L->nrecs; j++) {
 				Rec *o = &L->recs[j];
 				if (o->proc == r->proc || !sameEntry(r, o)) continue;
