@@ -44,9 +44,8 @@
  * then serves the child's traps too; the child reaches that context with
  * pidfd_getfd when it protects or unprotects itself.
  *
- * KSM. `ksm merge` is MADV_MERGEABLE on the range, and (as the model assumes)
- * on the same range of every other live process mapping it at the same address;
- * then ksmd is run (ksm/run = 1) until it has made three full scans after the
+ * KSM. `ksm merge` is MADV_MERGEABLE on the range (ksmd then scans every
+ * mergeable range of every process, as the model's merge does); then ksmd is run (ksm/run = 1) until it has made three full scans after the
  * advice (a page is merged on its second scan), and stopped again. No scan
  * within the time limit stops the run with an error (a timeout, not a hang).
  * `ksm unmerge` is MADV_UNMERGEABLE.
@@ -981,10 +980,8 @@ typedef struct {
 	Rec *recs;
 	Ref *refs;
 	HEnt *ht;
-	/* a request: process reqFrom asks reqTarget for its pages (reqKind 0) or
-	 * to make [reqAddr, reqAddr + reqLen) MADV_MERGEABLE (reqKind 1) */
-	int reqActive, reqTarget, reqFrom, reqMap, reqKind, reqRc;
-	unsigned long reqAddr, reqLen;
+	/* an observation request: process reqFrom asks reqTarget for its pages */
+	int reqActive, reqTarget, reqFrom, reqMap;
 	long reqLo, reqHi;
 	Rec *reqOut;
 } Log;
@@ -1119,13 +1116,9 @@ static void waitBaton(int who)
 	for (;;) {
 		int b = __atomic_load_n(&L->baton, __ATOMIC_SEQ_CST);
 		if (b == who && L->reqActive && L->reqTarget == who && who != CONTROLLER) {
-			if (L->reqKind == 1) {
-				L->reqRc = madvise((void *)L->reqAddr, L->reqLen, MADV_MERGEABLE) ? errno : 0;
-			} else {
-				obsBegin();
-				observeSelf(L->reqMap, L->reqLo, L->reqHi, L->reqOut);
-				obsEnd("request", 0);
-			}
+			obsBegin();
+			observeSelf(L->reqMap, L->reqLo, L->reqHi, L->reqOut);
+			obsEnd("request", 0);
 			L->reqActive = 0;
 			passBaton(L->reqFrom);
 			continue;
@@ -1277,7 +1270,6 @@ static void observeRange(int pi, int m, long lo, long hi, Rec *out)
 	}
 	L->reqTarget = pi;
 	L->reqFrom = me;
-	L->reqKind = 0;
 	L->reqMap = m;
 	L->reqLo = lo;
 	L->reqHi = hi;
@@ -1973,28 +1965,12 @@ static int ksmSettle(long *scans)
 	return now >= start + KSM_SCANS ? 0 : -1;
 }
 
-static int ksmMerge(const Stmt *s, int m, unsigned long a, unsigned long len)
+static int ksmMerge(const Stmt *s, unsigned long a, unsigned long len)
 {
 	winBegin();
 	int rc = madvise((void *)a, len, MADV_MERGEABLE);
 	winEnd();
 	if (rc) return failedOp(s, strerror(errno));
-	/* The model merges with the identical pages at the same address in every
-	 * other live process, as if those ranges were mergeable too. */
-	const Map *mine = &L->procs[me].maps[m];
-	for (int pi = 0; pi < L->nprocs; pi++) {
-		if (pi == me || L->procs[pi].status == ST_EXITED || L->procs[pi].pid <= 0) continue;
-		int om = mapByName(pi, mine->name);
-		if (om < 0 || L->procs[pi].maps[om].start != mine->start) continue;
-		L->reqTarget = pi;
-		L->reqFrom = me;
-		L->reqKind = 1;
-		L->reqAddr = a;
-		L->reqLen = len;
-		L->reqActive = 1;
-		passBaton(pi);
-		waitBaton(me);
-	}
 	long scans = 0;
 	if (ksmSettle(&scans)) {
 		setError(s->line, "'%s' in %s: ksmd made %ld of %d full scans in %d s (timeout; the merge is unstable)", s->text,
@@ -2178,7 +2154,7 @@ static int exec(const Stmt *s)
 		if (n == 0) return failedOp(s, "no userfaultfd registration in this process");
 		return rc ? failedOp(s, strerror(err)) : 1;
 	}
-	case OP_KSM_MERGE: return ksmMerge(s, m, a, len);
+	case OP_KSM_MERGE: return ksmMerge(s, a, len);
 	case OP_KSM_UNMERGE: {
 		winBegin();
 		int rc = madvise((void *)a, len, MADV_UNMERGEABLE);

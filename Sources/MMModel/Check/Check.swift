@@ -22,8 +22,9 @@ extension World {
             forEachLeaf(p) { a, raw, isPmd in
                 let c = rssContribution(raw, pmd: isPmd)
                 anon += c.anon; swp += c.swap; hugeZero += c.hugeZero
-                let vma = vmas.find(a).map { vmas.flags[$0] }
-                switch checkEntry(p, pid, a, raw, pmd: isPmd, vma: vma, k, &out) {
+                let vi = vmas.find(a)
+                let vma = vi.map { vmas.flags[$0] }
+                switch checkEntry(p, pid, a, raw, pmd: isPmd, vma: vma, shift: vi.map { vmas.shifts[$0] } ?? 0, k, &out) {
                 case .nothing, .hugeZero: break
                 case .page(let f):
                     ptes[Int(f)] += 1

@@ -81,12 +81,16 @@ struct ProcInfo: Sendable {
     var pgd: Int32 = 0
     var vFirst = 0
     var vLimit = 0
+    /// Its `remapShifts` are `shifts[sFirst..<sLimit]` (mremap).
+    var sFirst = 0
+    var sLimit = 0
 }
 
 struct VMARange: Sendable {
     var start: UInt64
     var end: UInt64
     var flags: VMFlags
+    var shift: Int64 = 0
 }
 
 /// The processes as one check sees them, read once so that walks neither
@@ -97,6 +101,11 @@ struct ProcSnapshot: Sendable {
     /// Indices of the live processes, in order.
     var liveList: [Int] = []
     var vmas: [VMARange] = []
+    var shifts: [Int64] = []
+
+    /// The pass's shift for process `p`: 0 for pass 0, then its `remapShifts`.
+    @inline(__always) func shift(_ p: Int, pass k: Int) -> Int64 { k == 0 ? 0 : shifts[info[p].sFirst + k - 1] }
+    @inline(__always) func passes(_ p: Int) -> Int { 1 + info[p].sLimit - info[p].sFirst }
 
     /// Reads the processes: the VMAs of the live ones. An exited process
     /// stays a zombie at its index (only `exit` sets `exited`, and processes
@@ -108,13 +117,15 @@ struct ProcSnapshot: Sendable {
         if prevN > n { info = []; liveList = []; prevN = 0 }
         if prevN < n { info.append(contentsOf: repeatElement(ProcInfo(), count: n - prevN)) }
         if !vmas.isEmpty { vmas.removeAll(keepingCapacity: true) }
+        if !shifts.isEmpty { shifts.removeAll(keepingCapacity: true) }
         processes.withUnsafeBufferPointer { pr in
             @inline(__always) func take(_ p: Int) -> Bool {
                 guard !pr[p].exited else { info[p].live = false; return false }
-                let first = vmas.count
-                for v in pr[p].vmas { vmas.append(VMARange(start: v.start, end: v.end, flags: v.flags)) }
+                let first = vmas.count, sFirst = shifts.count
+                for v in pr[p].vmas { vmas.append(VMARange(start: v.start, end: v.end, flags: v.flags, shift: v.pgoffShift)) }
+                shifts.append(contentsOf: pr[p].remapShifts)
                 info[p] = ProcInfo(live: true, pid: pr[p].pid, mmId: pr[p].mmId, pgd: pr[p].pgd,
-                                   vFirst: first, vLimit: vmas.count)
+                                   vFirst: first, vLimit: vmas.count, sFirst: sFirst, sLimit: shifts.count)
                 return true
             }
             let old = liveList.count
@@ -296,7 +307,8 @@ extension World {
                          && a >= ps.vmas[lastV].start && a < ps.vmas[lastV].end) {
                         lastV = ps.vma(p, a) ?? -1
                     }
-                    _ = checkEntry(p, ps.info[p].pid, a, new, pmd: isPmd, vma: lastV >= 0 ? ps.vmas[lastV].flags : nil, k, &out)
+                    _ = checkEntry(p, ps.info[p].pid, a, new, pmd: isPmd, vma: lastV >= 0 ? ps.vmas[lastV].flags : nil,
+                                   shift: lastV >= 0 ? ps.vmas[lastV].shift : 0, k, &out)
                 } else if !fmt.pmdIsTable(new) {
                     var v = Violation(.encKind, "PMD entry that is neither a table nor a leaf")
                     v.pid = ps.info[p].pid; v.address = a; v.entry = new
@@ -474,6 +486,7 @@ extension World {
     /// has a PMD leaf is marked for its own walk. Returns false, counting
     /// nothing, when two folios claim one frame (only a broken state does).
     func bulkCount(_ ps: ProcSnapshot, _ sc: inout TouchedScratch) -> Bool {
+        if vmasMoved { return false }           // mremap: mappings away from the index; walk each folio
         let nHeads = sc.frames.count
         let L = max(ps.liveList.count, 1)
         if sc.bulk.owner.count != frames.count {
@@ -609,15 +622,19 @@ extension World {
         let E = PageTablePool.entries
         tables.words.withUnsafeBufferPointer { words in
             for p in ps.liveList {
+              for pass in 0..<ps.passes(p) {
+                // mremap: the VMAs whose vm_pgoff is `shift` pages off their start.
+                let shift = ps.shift(p, pass: pass)
+                let vpnS = UInt64(bitPattern: Int64(bitPattern: vpn) &- shift)
                 var page = 0
                 var vLo: UInt64 = 1, vHi: UInt64 = 0        // the VMA last found
                 var pmdSeen = -1
                 while page < nr {
-                    let a = (vpn + UInt64(page)) << VA.pageShift
+                    let a = (vpnS &+ UInt64(page)) << VA.pageShift
                     let toBoundary = Int((VA.pmdSize - (a & (VA.pmdSize - 1))) >> VA.pageShift)
                     guard a < VA.userTop else { page += 1; continue }
                     if a < vLo || a >= vHi {
-                        guard let v = ps.vma(p, a) else { page += 1; continue }
+                        guard let v = ps.vma(p, a), ps.vmas[v].shift == shift else { page += 1; continue }
                         vLo = ps.vmas[v].start; vHi = ps.vmas[v].end
                     }
                     guard let slot = pmdSlot(pgd: ps.info[p].pgd, a) else { page += toBoundary; continue }
@@ -645,28 +662,32 @@ extension World {
                         let v = words[base + page]
                         let pte = Pte(v)
                         if fmt.isPresent(pte), !fmt.isSpecial(pte), fmt.pfn(pte) == frames.pfn(f) {
-                            body(p, (vpn + UInt64(page)) << VA.pageShift, v, false, frames.pfn(f), f)
+                            body(p, (vpnS &+ UInt64(page)) << VA.pageShift, v, false, frames.pfn(f), f)
                         }
                         page += 1
                     }
                 }
+              }
             }
         }
     }
 
     /// `swapRmapCount` over the live processes of `ps`.
     func countSwapRefs(_ slot: Int, _ ps: ProcSnapshot) -> (count: UInt32, exclusive: UInt32) {
-        let a = swap.index[slot] << VA.pageShift
-        guard a < VA.userTop else { return (0, 0) }
         var n: UInt32 = 0, sx: UInt32 = 0
-        for p in ps.liveList where ps.vma(p, a) != nil {
-            guard let s = pmdSlot(pgd: ps.info[p].pgd, a) else { continue }
+        for p in ps.liveList {
+          for pass in 0..<ps.passes(p) {
+            let shift = ps.shift(p, pass: pass)
+            let a = UInt64(bitPattern: Int64(bitPattern: swap.index[slot]) &- shift) << VA.pageShift
+            guard a < VA.userTop, let vi = ps.vma(p, a), ps.vmas[vi].shift == shift,
+                  let s = pmdSlot(pgd: ps.info[p].pgd, a) else { continue }
             let e = tables.words[s]
             guard e != 0, fmt.pmdIsTable(e) else { continue }
             let pte = Pte(tables.words[Int(fmt.tableIndex(e)) * PageTablePool.entries + VA.index(a, level: 0)])
             guard fmt.kind(of: pte) == .swap, fmt.archSwpType(pte) == 0, Int(fmt.archSwpOffset(pte)) == slot else { continue }
             n += 1
             if fmt.swpTest(pte, .exclusive) { sx += 1 }
+          }
         }
         return (n, sx)
     }

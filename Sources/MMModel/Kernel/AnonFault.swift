@@ -29,7 +29,7 @@ extension World {
         let start = addr & ~((VA.pageSize << UInt64(order)) - 1)
         processes[p].vmas[vi].hasAnonVma = true
         frames.ref[Int(h)] = Int32(nr)
-        addNewAnonRmap(h, p, vpn: start >> VA.pageShift, exclusive: true, pmd: false)
+        addNewAnonRmap(h, p, vpn: vma.linear(start), exclusive: true, pmd: false)
         for i in 0..<nr {
             var pte = mkPte(frames.pfn(Int32(Int(h) + i)), vma.flags)
             if vma.flags.contains(.write) { pte = fmt.mkwrite(fmt.mkdirty(pte)) }
@@ -62,7 +62,7 @@ extension World {
             return .done(major: false)
         }
         guard let h = frames.allocate(order: WorldConfig.pmdOrder) else { return nil }
-        addNewAnonRmap(h, p, vpn: start >> VA.pageShift, exclusive: true, pmd: true)
+        addNewAnonRmap(h, p, vpn: vma.linear(start), exclusive: true, pmd: true)
         var pte = mkPte(frames.pfn(h), vma.flags)
         if vma.flags.contains(.write) { pte = fmt.mkwrite(fmt.mkdirty(pte)) }
         tables.words[ps] = fmt.pmdLeaf(pte)

@@ -12,6 +12,7 @@ extension World {
         let src = try checkPid(pid)
         guard frames.freeFrames >= framesNeededForFork(src) else { throw .noMemory }
         let child = Int(createProcess()) - 1
+        processes[child].remapShifts = processes[src].remapShifts          // mremap: the VMAs keep vm_pgoff
         for v in processes[src].vmas {
             if v.flags.contains(.dontCopy) { continue }                        // F1
             var cv = v
@@ -314,7 +315,7 @@ extension World {
     mutating func copyPresentPage(_ src: Int, _ dst: Int, _ a: UInt64, _ f: Int32, _ v: VMA, _ dv: VMA) {
         guard let nf = frames.allocate(order: 0) else { preconditionFailure("fork preflight undercounted") }
         frames.token[Int(nf)] = frames.token[Int(f)]
-        addNewAnonRmap(nf, dst, vpn: a >> VA.pageShift, exclusive: true, pmd: false)
+        addNewAnonRmap(nf, dst, vpn: dv.linear(a), exclusive: true, pmd: false)
         var pte = fmt.mkdirty(mkPte(frames.pfn(nf), dv.flags))
         if dv.flags.contains(.write) { pte = fmt.mkwrite(pte) }
         if let ds = ensurePteSlot(dst, a) { tables.words[ds] = pte.raw }

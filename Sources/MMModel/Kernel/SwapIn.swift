@@ -23,7 +23,7 @@ extension World {
             let n = 1 << order
             let first = slot - ((Int(addr >> VA.pageShift)) & (n - 1))
             for i in 0..<n { frames.token[Int(h) + i] = swap.data[first + i] }
-            frames.setIndex(h, (addr >> VA.pageShift) & ~UInt64(n - 1))
+            frames.setIndex(h, vma.linear(addr & ~((VA.pageSize << UInt64(order)) - 1)))
             head = h
             fresh = true
             major = true
@@ -32,7 +32,7 @@ extension World {
             // Step 3, readahead path (`swapin_readahead`, §4.10): the faulting
             // slot and the window around it are read into the swap cache.
             guard let h = frames.allocate(order: 0) else { throw .noMemory }
-            readIntoSwapCache(h, slot: slot, vpn: addr >> VA.pageShift)
+            readIntoSwapCache(h, slot: slot, vpn: vma.linear(addr))
             swapVmaReadahead(p, vi, addr)
             head = h
             major = true
@@ -126,7 +126,7 @@ extension World {
         frames.ref[Int(head)] += Int32(nr - 1)
         processes[p].vmas[vi].hasAnonVma = true
         if fresh {
-            addNewAnonRmap(head, p, vpn: firstAddr >> VA.pageShift, exclusive: rmapExclusive, pmd: false)
+            addNewAnonRmap(head, p, vpn: vma.linear(firstAddr), exclusive: rmapExclusive, pmd: false)
         } else {
             addAnonRmapPtes(head, page, nr, p, exclusive: rmapExclusive)
         }
@@ -245,7 +245,7 @@ extension World {
             guard fmt.kind(of: pte) == .swap, fmt.archSwpType(pte) == 0 else { continue }
             let slot = Int(fmt.archSwpOffset(pte))
             guard swap.isUsed(slot), swap.cachedFolio(slot) == nil, let h = frames.allocate(order: 0) else { continue }
-            readIntoSwapCache(h, slot: slot, vpn: UInt64(v))
+            readIntoSwapCache(h, slot: slot, vpn: vma.linear(a))
             frames.insertFlags(h, .readahead)
             putFolio(h)                                   // only the swap cache holds it
         }

@@ -76,7 +76,7 @@ extension World {
             processes[p].counters.wpCopy += 1
         }
         processes[p].vmas[vi].hasAnonVma = true
-        addNewAnonRmap(nf, p, vpn: addr >> VA.pageShift, exclusive: true, pmd: false)
+        addNewAnonRmap(nf, p, vpn: processes[p].vmas[vi].linear(addr), exclusive: true, pmd: false)
         tables.words[s] = pte.raw
         if let of = oldFrame {
             let head = frames.head(of)
@@ -100,7 +100,7 @@ extension World {
             // Policy hugeZeroWriteAllocates: before ~6.13 the PMD is split and one page copied.
             if !unshare, policy.hugeZeroWriteAllocates, let h = frames.allocate(order: WorldConfig.pmdOrder) {
                 hugeZeroMappings -= 1
-                addNewAnonRmap(h, p, vpn: (addr & ~(VA.pmdSize - 1)) >> VA.pageShift, exclusive: true, pmd: true)
+                addNewAnonRmap(h, p, vpn: processes[p].vmas[vi].linear(addr & ~(VA.pmdSize - 1)), exclusive: true, pmd: true)
                 var np = fmt.mkdirty(mkPte(frames.pfn(h), flags))
                 if flags.contains(.write) { np = fmt.mkwrite(np) }
                 tables.words[ps] = fmt.pmdLeaf(np)

@@ -1,12 +1,15 @@
 /// The reverse map: from a folio to every page-table entry that maps it.
 ///
-/// The model keeps no anon_vma chains. It does not need them: with no mremap,
-/// every page of an anonymous folio can only be mapped at one address, the
-/// folio's linear page index (`Frames.index`) plus the page's offset, in any
-/// process that maps it (R-MAP-5; fork copies entries to the same address). A
-/// walk therefore visits every live process at that address and keeps the
-/// entries that really map the page, as `page_vma_mapped_walk()`'s
-/// `check_pte()` does. Cost: O(processes × pages of the folio).
+/// The model keeps no anon_vma chains. It does not need them: a page of an
+/// anonymous folio can only be mapped where a VMA puts its linear page index
+/// (`Frames.index` plus the page's offset; R-MAP-5, fork copies entries to the
+/// same address): at `vma_address()`, `(index - vm_pgoff) << PAGE_SHIFT` past
+/// the VMA's start. Without mremap that is the index itself; a VMA moved by
+/// mremap keeps its `vm_pgoff` (`VMA.pgoffShift`), so a process is looked at
+/// once per shift its VMAs have (`Process.remapShifts`, plus 0). A walk
+/// visits every live process at those addresses and keeps the entries that
+/// really map the page, as `page_vma_mapped_walk()`'s `check_pte()` does.
+/// Cost: O(processes × shifts × pages of the folio).
 ///
 /// An entry mapping a page anywhere else is invisible to the walk, as it would
 /// be to the kernel's; the checker reports it (RMAP-ADDR, INV-22).
@@ -36,6 +39,8 @@ struct RmapCursor {
     let nr: Int
     let vpn: UInt64
     var process = 0
+    /// The shift looked at in this process: 0, then `remapShifts[pass - 1]`.
+    var pass = 0
     var page = 0
     /// The PMD entry last reported, so a caller may split it and the walk then
     /// continues through the PTEs that replaced it.
@@ -58,11 +63,14 @@ extension World {
     func rmapNext(_ c: inout RmapCursor) -> RmapMapping? {
         while c.process < processes.count {
             let p = c.process
-            if processes[p].exited { c.process += 1; c.page = 0; c.pmdSeen = -1; continue }
+            if processes[p].exited { c.process += 1; c.pass = 0; c.page = 0; c.pmdSeen = -1; continue }
+            // mremap: the pass over VMAs whose vm_pgoff is `shift` pages off their start.
+            let shift = c.pass == 0 ? 0 : processes[p].remapShifts[c.pass - 1]
             while c.page < c.nr {
-                let a = (c.vpn + UInt64(c.page)) << VA.pageShift
+                let a = UInt64(bitPattern: Int64(bitPattern: c.vpn + UInt64(c.page)) &- shift) << VA.pageShift
                 let toBoundary = Int((VA.pmdSize - (a & (VA.pmdSize - 1))) >> VA.pageShift)
-                guard a < VA.userTop, processes[p].vmaIndex(a) != nil else { c.page += 1; continue }
+                guard a < VA.userTop, let vi = processes[p].vmaIndex(a),
+                      processes[p].vmas[vi].pgoffShift == shift else { c.page += 1; continue }
                 guard let ps = pmdSlot(p, a) else { c.page += toBoundary; continue }
                 let pmd = tables.words[ps]
                 if fmt.pmdIsLeaf(pmd) {
@@ -89,9 +97,11 @@ extension World {
                                        pfn: frames.pfn(f), process: p, slot: s, page: f)
                 }
             }
-            c.process += 1
             c.page = 0
             c.pmdSeen = -1
+            if c.pass < processes[p].remapShifts.count { c.pass += 1; continue }
+            c.process += 1
+            c.pass = 0
         }
         return nil
     }
@@ -99,14 +109,17 @@ extension World {
     /// The swap PTEs naming `slot`, found where the slot's page lived
     /// (`SwapDevice.index`): how many, and how many carry the exclusive bit.
     func swapRmapCount(_ slot: Int) -> (count: UInt32, exclusive: UInt32) {
-        let a = swap.index[slot] << VA.pageShift
-        guard a < VA.userTop else { return (0, 0) }
         var n: UInt32 = 0, sx: UInt32 = 0
-        for p in processes.indices where !processes[p].exited && processes[p].vmaIndex(a) != nil {
-            let pte = pteValue(p, a)
-            guard fmt.kind(of: pte) == .swap, fmt.archSwpType(pte) == 0, Int(fmt.archSwpOffset(pte)) == slot else { continue }
-            n += 1
-            if fmt.swpTest(pte, .exclusive) { sx += 1 }
+        for p in processes.indices where !processes[p].exited {
+            for k in 0...processes[p].remapShifts.count {
+                let shift = k == 0 ? 0 : processes[p].remapShifts[k - 1]
+                let a = UInt64(bitPattern: Int64(bitPattern: swap.index[slot]) &- shift) << VA.pageShift
+                guard a < VA.userTop, let vi = processes[p].vmaIndex(a), processes[p].vmas[vi].pgoffShift == shift else { continue }
+                let pte = pteValue(p, a)
+                guard fmt.kind(of: pte) == .swap, fmt.archSwpType(pte) == 0, Int(fmt.archSwpOffset(pte)) == slot else { continue }
+                n += 1
+                if fmt.swpTest(pte, .exclusive) { sx += 1 }
+            }
         }
         return (n, sx)
     }

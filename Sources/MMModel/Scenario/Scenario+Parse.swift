@@ -176,6 +176,7 @@ struct ScenarioParser {
     static let tryable: Set<String> = [
         "read", "write", "readwrite", "pageout", "cold", "dontneed", "hugepage", "nohugepage", "dontfork", "dofork",
         "wipeonfork", "keeponfork", "populate", "mprotect", "munmap", "pin", "unpin", "exit", "free", "ksm", "uffd",
+        "mremap",
     ]
 
     static func freshName(_ base: String, _ names: Set<String>) -> String {
@@ -247,9 +248,7 @@ struct ScenarioParser {
             _ = try range(1)
             return .unsupported(what: "collapse (MADV_COLLAPSE)", reason: "the model has no khugepaged/collapse path yet (issue 7)")
         case "mremap":
-            guard w.count >= 2 else { throw ScenarioError(line: n, "expected 'mremap PAGES ...'") }
-            _ = try range(1)
-            return .unsupported(what: "mremap", reason: "the World API has no mremap yet")
+            return try parseMremap(n, w)                       // Scenario+Mremap.swift
         case "mprotect":
             try need(3, "mprotect PAGES none|ro|rw")
             guard let prot = ScenarioParser.protection(w[2]) else { throw ScenarioError(line: n, "unknown protection '\(w[2])' (none, ro, rw)") }

@@ -280,6 +280,8 @@ struct ScenarioRunner {
                 try world.uffdWriteProtect(pid, a, len, protect: protect)
             case .clearRefsSoftDirty:
                 try world.clearRefsSoftDirty(pid)
+            case .mremap(let r, let pages, let mayMove, let fixed, let name):
+                try execMremap(s, i, r, pages: pages, mayMove: mayMove, fixed: fixed, name: name)
             case .expectUffdEvents(let k):
                 collectUffdEvents(line: s.line)
                 if result.uffdEvents.count == k {

@@ -133,6 +133,8 @@ public indirect enum ScenarioOp: Hashable, Sendable {
     case clearRefsSoftDirty
     /// `expect uffd-events N`: the run has reported N userfaultfd traps so far.
     case expectUffdEvents(Int)
+    /// `mremap PAGES N pages [maymove] [fixed DEST] [as NAME]` (Scenario+Mremap.swift).
+    case mremap(PageRange, pages: Int, mayMove: Bool, fixed: PageRange?, name: String?)
 }
 
 /// One line of a script that does something, with its line number and text.

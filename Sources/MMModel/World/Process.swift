@@ -35,7 +35,18 @@ public struct VMA: Hashable, Sendable {
     public var raPrevAddr: UInt64 = 0
     public var raPrevWin: UInt32 = 0
     public var raHits: UInt32 = 4
+    /// `vm_pgoff - (vm_start >> PAGE_SHIFT)`: 0 for a VMA that never moved;
+    /// mremap sets it so that moved pages keep their linear index (the
+    /// kernel's new VMA gets the old `vm_pgoff`, Kernel/Mremap.swift). Splits
+    /// and resizes keep it.
+    public var pgoffShift: Int64 = 0
     public var pages: UInt64 { (end - start) >> VA.pageShift }
+    /// `vm_pgoff`.
+    public var pgoff: UInt64 { UInt64(bitPattern: Int64(bitPattern: start >> VA.pageShift) &+ pgoffShift) }
+    /// `linear_page_index(vma, a)`: the linear page index of address `a` in this VMA.
+    @inline(__always) public func linear(_ a: UInt64) -> UInt64 {
+        UInt64(bitPattern: Int64(bitPattern: a >> VA.pageShift) &+ pgoffShift)
+    }
     public func contains(_ a: UInt64) -> Bool { a >= start && a < end }
     /// `is_cow_mapping`: private and may become writable.
     public var isCow: Bool { flags.contains(.mayWrite) }
@@ -81,6 +92,11 @@ public struct Process: Sendable {
     public var rssSwap: Int64 = 0
     /// A process stopped by `exit` keeps its slot as a zombie until the world ends.
     public var exited = false
+    /// The distinct non-zero `pgoffShift`s its VMAs have had (mremap adds,
+    /// nothing removes: a stale one only costs an rmap walk a pass). The rmap
+    /// looks for linear index `L` at `(L - shift) << PAGE_SHIFT` for shift 0
+    /// and each of these (Rmap/Rmap.swift).
+    public internal(set) var remapShifts: [Int64] = []
 
     /// The VMA containing `addr`, by binary search.
     public func vmaIndex(_ addr: UInt64) -> Int? {

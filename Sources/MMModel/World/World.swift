@@ -17,6 +17,8 @@ public struct World: Sendable {
     /// Pins taken by `pin`, by pin id.
     var pins: [Int32: Pin] = [:]
     var nextPinId: Int32 = 1
+    /// Whether mremap ever moved a VMA (so folio indices may be misaligned, Kernel/Mremap.swift).
+    public internal(set) var vmasMoved = false
     /// References the huge zero folio holds from PMD mappings (never freed).
     public internal(set) var hugeZeroMappings = 0
     /// userfaultfd write-protect traps, in order (Kernel/Userfaultfd.swift).
