@@ -112,6 +112,10 @@ import MMModel
         #expect(d.first == ConformanceDifference(kind: .run, what: "error", model: "none", kernel: "line=0 unsupported: 'swap disk'"))
         #expect(d.contains { $0.kind == .run && $0.what == "snapshots" && $0.model == "end" && $0.kernel == "" })
         #expect(d.filter { $0.kind == .faults }.map(\.kernel) == ["missing", "missing", "missing"])
+        // Both sides stopped at the same line: no difference, but a note says so.
+        let (same, notes) = ObservationDiff.compare(model: stopped, kernel: stopped)
+        #expect(same.isEmpty)
+        #expect(notes == ["both runs stopped: error line=0 unsupported: 'swap disk'"])
     }
 
     /// The shape documented in docs/conformance.md: every kind present per file,

@@ -215,7 +215,8 @@ public enum ObservationDiff {
             let a = i < m.uffd.count ? m.uffd[i] : "-", b = i < k.uffd.count ? k.uffd[i] : "-"
             if a != b { out.append(ConformanceDifference(kind: .uffd, what: "uffd event \(i + 1)", model: a, kernel: b)) }
         }
-        let notes = k.fails.map { "kernel run: fail " + $0 } + m.fails.map { "model run: fail " + $0 }
+        var notes = k.fails.map { "kernel run: fail " + $0 } + m.fails.map { "model run: fail " + $0 }
+        if let e = m.error, e == k.error { notes.insert("both runs stopped: error " + e, at: 0) }
         return (out, notes)
     }
 
