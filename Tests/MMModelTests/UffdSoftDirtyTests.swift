@@ -202,7 +202,9 @@ struct UffdSoftDirtyTests {
             let e = Scenario.run(text: bad)
             #expect(e.error?.description.contains(msg) == true, "\(bad): \(String(describing: e.error))")
         }
-        let u = Scenario.run(text: "map A 1\nuffd register wp unpopulated A[*]")
-        #expect(u.error?.message.contains("not supported") == true)
+        let u = Scenario.run(text: "map A 1\nuffd register wp unpopulated A[*]\nuffd protect A[*]\nexpect A[0] swapped uffd-wp")
+        #expect(u.passed, "\(String(describing: u.error)) \(u.failures)")
+        let old = Scenario.run(text: "kernel 6.1\nmap A 1\nuffd register wp unpopulated A[*]")
+        #expect(old.error != nil)                                // 6.1 has no WP_UNPOPULATED (6.4)
     }
 }

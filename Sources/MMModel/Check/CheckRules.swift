@@ -199,6 +199,16 @@ extension World {
             return .nothing
         }
     }
+        case .marker:
+            // §6.2: the model creates UFFD_WP markers only (WP_UNPOPULATED), at
+            // PTE level, as `make_pte_marker` builds them; they map nothing.
+            // One outside a VM_UFFD_WP VMA is tolerated (INV-15: a fault
+            // clears it), as in the kernel.
+            if isPmd { report(.encKind, "PTE marker in a PMD"); return .nothing }
+            if pte.raw != fmt.archSwpEntry(type: PteFormat.markerType, offset: UInt64(PteMarker.uffdWp.rawValue)).raw {
+                report(.encKind, "PTE marker other than a bare UFFD_WP marker")
+            }
+            return .nothing
 
     private func checkPresent(_ p: Int, _ a: UInt64, _ raw: UInt64, _ pte: Pte, _ vmaFlags: VMFlags, _ shift: Int64, _ isPmd: Bool,
                               _ k: EntryCheckConsts,

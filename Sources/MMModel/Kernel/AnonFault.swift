@@ -4,20 +4,24 @@ extension World {
     /// `do_anonymous_page()`: a read maps the shared zero page; a write allocates
     /// the largest enabled folio order whose aligned range lies in the VMA over
     /// empty PTEs (6.8+), zero-filled, all pages AE, writable and dirty.
-    mutating func doAnonymousPage(_ p: Int, _ vi: Int, _ addr: UInt64, write: Bool) throws(MMMError) -> FaultOutcome {
+    /// `origUffdWp`: the PTE held a UFFD_WP marker (`vmf_orig_pte_uffd_wp`), so
+    /// the new PTE gets UW (and so is read-only).
+    mutating func doAnonymousPage(_ p: Int, _ vi: Int, _ addr: UInt64, write: Bool,
+                                  origUffdWp: Bool = false) throws(MMMError) -> FaultOutcome {
         let vma = processes[p].vmas[vi]
         if !write {
             // R-ZERO-1: no anon_vma is prepared for the zero page.
             guard let s = ensurePteSlot(p, addr) else { preconditionFailure("PMD leaf") }
-            tables.words[s] = zeroPte(vma.flags).raw
+            tables.words[s] = (origUffdWp ? fmt.mkuffdWp(zeroPte(vma.flags)) : zeroPte(vma.flags)).raw
             processes[p].counters.zeroPageMapped += 1
             return .done(major: false)
         }
         var order = 0
         var head: Int32? = nil
         // Policy mthpFaults: before 6.8 only order 0 below PMD size.
+        // `alloc_anon_folio`: a userfaultfd-armed VMA gets order 0 (§6.2).
         for o in stride(from: WorldConfig.pmdOrder - 1, through: 1, by: -1)
-        where policy.mthpFaults && thpOrderAllowed(vma, order: o) {
+        where policy.mthpFaults && !vma.flags.contains(.uffdWp) && thpOrderAllowed(vma, order: o) {
             let size = VA.pageSize << UInt64(o)
             let start = addr & ~(size - 1)
             guard start >= vma.start, start + size <= vma.end, ptesNone(p, start, 1 << o) else { continue }
@@ -33,6 +37,7 @@ extension World {
         for i in 0..<nr {
             var pte = mkPte(frames.pfn(Int32(Int(h) + i)), vma.flags)
             if vma.flags.contains(.write) { pte = fmt.mkwrite(fmt.mkdirty(pte)) }
+            if origUffdWp { pte = fmt.mkuffdWp(pte) }
             guard let s = ensurePteSlot(p, start + UInt64(i) * VA.pageSize) else { preconditionFailure("PMD leaf") }
             tables.words[s] = pte.raw
         }

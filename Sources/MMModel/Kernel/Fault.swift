@@ -149,6 +149,7 @@ extension World {
         guard let s = ensurePteSlot(p, addr) else { preconditionFailure("PMD leaf after fallback") }
         let pte = Pte(tables.words[s])
         if fmt.isNone(pte) { return try doAnonymousPage(p, vi, addr, write: write) }
+        if fmt.kind(of: pte) == .marker { return try handleUffdWpMarker(p, vi, addr, s, write: write) }
         if !fmt.isPresent(pte) { return try doSwapPage(p, vi, addr, s, write: write) }
         if (write || unshare) && !fmt.isWrite(pte) { return try doWpPage(p, vi, addr, s, unshare: unshare) }
         var v = fmt.mkyoung(pte)

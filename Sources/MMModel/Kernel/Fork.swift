@@ -19,14 +19,15 @@ extension World {
             cv.flags.remove(.locked)                                            // F4
             // §2.10: without UFFD_FEATURE_EVENT_FORK the child loses the context
             // and VM_UFFD_WP; its copies then lose UW / SUW.
-            if !v.flags.contains(.uffdForkEvent) { cv.flags.remove([.uffdWp, .uffdForkEvent]) }
+            if !v.flags.contains(.uffdForkEvent) { cv.flags.remove(VMFlags.uffdContext.union(.uffdWp)) }
             if v.flags.contains(.wipeOnFork) {                                  // F2
                 cv.hasAnonVma = false
                 processes[child].vmas.append(cv)
                 continue
             }
             processes[child].vmas.append(cv)
-            if v.hasAnonVma { copyPageRange(src, child, v, cv) }                // F6
+            // F6; `vma_needs_copy` also copies a uffd-wp child VMA's tables (markers).
+            if v.hasAnonVma || cv.flags.contains(.uffdWp) { copyPageRange(src, child, v, cv) }
         }
         return processes[child].pid
     }
@@ -324,10 +325,16 @@ extension World {
     }
 
     /// `copy_nonpresent_pte()` (§2.7) for swap entries: one more swap count, the
-    /// exclusive bit cleared in the parent, the same entry in the child.
+    /// exclusive bit cleared in the parent, the same entry in the child. A
+    /// UFFD_WP marker is copied only into a child VMA with VM_UFFD_WP
+    /// (`copy_pte_marker`); otherwise the child's PTE stays none.
     mutating func copyNonpresentPte(_ src: Int, _ dst: Int, _ a: UInt64, _ s: Int, _ dv: VMA) {
         var pte = Pte(tables.words[s])
         guard fmt.kind(of: pte) == .swap else { return }
+        if fmt.kind(of: pte) == .marker {
+            if dv.flags.contains(.uffdWp), let ds = ensurePteSlot(dst, a) { tables.words[ds] = pte.raw }
+            return
+        }
         let slot = Int(fmt.archSwpOffset(pte))
         swap.count[slot] += 1
         // FAULT INJECTION (tests only, InjectedFaults): the parent keeps the bit.

@@ -154,6 +154,26 @@ public struct KernelPolicy: Hashable, Sendable {
     /// ~6.13+: a write fault on the huge zero PMD allocates a PMD THP (R-ZERO-5;
     /// V27). Off: split into zero-page PTEs and copy one page. [K on 6.18; onset U]
     public var hugeZeroWriteAllocates = true
+    /// 6.3+: David Hildenbrand, "mm/userfaultfd: rely on vma->vm_page_prot in
+    /// uffd_wp_range()" (931298e103c2, posted 23 Dec 2022, merged for 6.3, not
+    /// backported): UFFDIO_WRITEPROTECT without MODE_WP (and UFFDIO_UNREGISTER)
+    /// passes MM_CP_TRY_CHANGE_WRITABLE, so an AE page of a private VM_WRITE
+    /// VMA is mapped writable at once (`can_change_pte_writable`, §6.3). Off
+    /// (5.7-6.2): the PTE only loses UW and stays read-only; the next write is
+    /// a `do_wp_page` reuse fault. [L: the commit message says so for private
+    /// mappings; K: on for 6.18]
+    public var uffdUnprotectUpgrade = true
+    /// 6.4+: Peter Xu, "mm/uffd: UFFD_FEATURE_WP_UNPOPULATED" (v2 Mar 2023,
+    /// merged 6.4; V21): an anonymous uffd-wp context with this feature
+    /// protects none PTEs with UFFD_WP PTE markers. Off: the feature is
+    /// unknown (UFFDIO_API fails with -EINVAL; the model refuses the
+    /// registration). [R for the release; K: markers on 6.18]
+    public var uffdWpUnpopulated = true
+    /// 6.7+: Peter Xu, "userfaultfd: UFFD_FEATURE_WP_ASYNC" (v33 of Muhammad
+    /// Usama Anjum's PAGEMAP_SCAN series, Aug 2023, merged 6.7; V22): a write
+    /// to a protected page clears UW in the kernel and goes on (W2), no event.
+    /// The feature implies WP_UNPOPULATED. Off: unknown feature. [L/S: 6.12]
+    public var uffdWpAsync = true
 
     public init() {}
 
@@ -190,7 +210,12 @@ public struct KernelPolicy: Hashable, Sendable {
         case "6.6", "6.1":
             p = preset("6.8")!
             p.mthpFaults = false
-            if name == "6.1" { p.mprotectUpgrade = .exclusiveDirty }
+            p.uffdWpAsync = false                               // 6.7
+            if name == "6.1" {
+                p.mprotectUpgrade = .exclusiveDirty
+                p.uffdUnprotectUpgrade = false                  // 6.3
+                p.uffdWpUnpopulated = false                     // 6.4
+            }
         case "5.15":
             p = preset("6.1")!
             p.anonExclusive = false
@@ -215,7 +240,7 @@ public struct KernelPolicy: Hashable, Sendable {
     public static let switchNames = [
         "anonExclusive", "wpReuse", "largeFolioReuse", "swapInReuse", "forkBatching", "fpbAPI",
         "forkPinnedGate", "mthpFaults", "mthpSwapOut", "mapLargeSwapCacheFolio", "largeSwapIn",
-        "mprotectUpgrade", "hugeZeroWriteAllocates",
+        "mprotectUpgrade", "hugeZeroWriteAllocates", "uffdUnprotectUpgrade", "uffdWpUnpopulated", "uffdWpAsync",
     ]
 
     /// The values a switch accepts (booleans: `on`/`off`, also true/false, 1/0).
@@ -262,6 +287,9 @@ public struct KernelPolicy: Hashable, Sendable {
         case "largeSwapIn": largeSwapIn = try bool()
         case "mprotectUpgrade": mprotectUpgrade = try pick(MprotectUpgrade.self)
         case "hugeZeroWriteAllocates": hugeZeroWriteAllocates = try bool()
+        case "uffdUnprotectUpgrade": uffdUnprotectUpgrade = try bool()
+        case "uffdWpUnpopulated": uffdWpUnpopulated = try bool()
+        case "uffdWpAsync": uffdWpAsync = try bool()
         default: throw .invalidArgument
         }
     }
@@ -283,6 +311,9 @@ public struct KernelPolicy: Hashable, Sendable {
         case "largeSwapIn": return b(largeSwapIn)
         case "mprotectUpgrade": return mprotectUpgrade.rawValue
         case "hugeZeroWriteAllocates": return b(hugeZeroWriteAllocates)
+        case "uffdUnprotectUpgrade": return b(uffdUnprotectUpgrade)
+        case "uffdWpUnpopulated": return b(uffdWpUnpopulated)
+        case "uffdWpAsync": return b(uffdWpAsync)
         default: return nil
         }
     }

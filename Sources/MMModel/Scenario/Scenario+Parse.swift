@@ -176,7 +176,7 @@ struct ScenarioParser {
     static let tryable: Set<String> = [
         "read", "write", "readwrite", "pageout", "cold", "dontneed", "hugepage", "nohugepage", "dontfork", "dofork",
         "wipeonfork", "keeponfork", "populate", "mprotect", "munmap", "pin", "unpin", "exit", "free", "ksm", "uffd",
-        "mremap",
+        "mremap", "collapse",
     ]
 
     static func freshName(_ base: String, _ names: Set<String>) -> String {
@@ -245,8 +245,7 @@ struct ScenarioParser {
             return .madvise(try range(2), w[1] == "merge" ? .mergeable : .unmergeable)
         case "collapse":
             try need(2, "collapse PAGES")
-            _ = try range(1)
-            return .unsupported(what: "collapse (MADV_COLLAPSE)", reason: "the model has no khugepaged/collapse path yet (issue 7)")
+            return .collapse(try range(1))                      // Kernel/Collapse.swift
         case "mremap":
             return try parseMremap(n, w)                       // Scenario+Mremap.swift
         case "mprotect":

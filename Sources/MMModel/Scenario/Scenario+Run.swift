@@ -282,6 +282,9 @@ struct ScenarioRunner {
                 try world.clearRefsSoftDirty(pid)
             case .mremap(let r, let pages, let mayMove, let fixed, let name):
                 try execMremap(s, i, r, pages: pages, mayMove: mayMove, fixed: fixed, name: name)
+            case .collapse(let r):
+                let (a, len, _) = try resolve(r, i, s)
+                try world.collapse(pid, a, len)
             case .expectUffdEvents(let k):
                 collectUffdEvents(line: s.line)
                 if result.uffdEvents.count == k {

@@ -135,6 +135,8 @@ public indirect enum ScenarioOp: Hashable, Sendable {
     case expectUffdEvents(Int)
     /// `mremap PAGES N pages [maymove] [fixed DEST] [as NAME]` (Scenario+Mremap.swift).
     case mremap(PageRange, pages: Int, mayMove: Bool, fixed: PageRange?, name: String?)
+    /// `collapse PAGES`: MADV_COLLAPSE (Kernel/Collapse.swift).
+    case collapse(PageRange)
 }
 
 /// One line of a script that does something, with its line number and text.
