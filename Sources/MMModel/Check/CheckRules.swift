@@ -188,17 +188,17 @@ extension World {
                 report(.inv15, "swap uffd-wp bit outside a VM_UFFD_WP VMA", slot: slot)
             }
             let expected = UInt64(bitPattern: Int64(bitPattern: swap.index[slot]) &- shift) << VA.pageShift
-            if expected != a {
+            if let ok = ksmSlotNamedAt(slot, a) {           // a KSM page's slot: where it was mapped
+                if !ok {
+                    report(.rmapAddr, "swap entry of a KSM page away from where the page was mapped", slot: slot)
+                    return .nothing
+                }
+            } else if expected != a {
                 report(.rmapAddr, "swap entry away from its slot's address", slot: slot,
                        [.init("expected", Int64(bitPattern: expected))])
                 return .nothing
             }
             return .slot(slot, exclusive: fmt.swpTest(pte, .exclusive))
-        default:
-            report(.encKind, "entry of a kind the model never creates (\(fmt.kind(of: pte)))")
-            return .nothing
-        }
-    }
         case .marker:
             // §6.2: the model creates UFFD_WP markers only (WP_UNPOPULATED), at
             // PTE level, as `make_pte_marker` builds them; they map nothing.
@@ -209,6 +209,11 @@ extension World {
                 report(.encKind, "PTE marker other than a bare UFFD_WP marker")
             }
             return .nothing
+        default:
+            report(.encKind, "entry of a kind the model never creates (\(fmt.kind(of: pte)))")
+            return .nothing
+        }
+    }
 
     private func checkPresent(_ p: Int, _ a: UInt64, _ raw: UInt64, _ pte: Pte, _ vmaFlags: VMFlags, _ shift: Int64, _ isPmd: Bool,
                               _ k: EntryCheckConsts,
@@ -242,7 +247,12 @@ extension World {
         }
         // vma_address(): where the VMA puts the page's linear index.
         let linear = UInt64(bitPattern: Int64(bitPattern: frames.index(head) + UInt64(f - head)) &- shift) << VA.pageShift
-        if linear != a {
+        if frames.flags(head).contains(.ksm) && !isPmd {     // rmap_walk_ksm's addresses (Rmap/RmapKsm.swift)
+            if !ksmMapsAt(head, a) {
+                report(.rmapAddr, "KSM page mapped where it has no rmap_item", pfn, nil, [])
+                return .nothing
+            }
+        } else if linear != a {
             if !isPmd, mappedFrame(p, linear) == f {
                 report(.inv22, "anon page mapped twice in one MM", pfn, nil, [.init("at", Int64(bitPattern: linear))])
             } else {
