@@ -208,10 +208,10 @@ func baseWorldsClean() throws {
     expectOnly(&w, .encStray)
 }
 
-@Test("ENC-KIND: a PTE marker the model never creates") func ruleEncKind() throws {
+@Test("ENC-KIND: a PTE marker the model never creates (a guard marker; UFFD_WP markers are modelled)") func ruleEncKind() throws {
     var (w, pid, a) = try exclusiveWorld()
     var info = PteInfo(kind: .marker)
-    info.marker = .uffdWp
+    info.marker = .guardRegion
     w.testingSetPte(pid, a + 6 * page, try w.fmt.encode(info).raw)
     expectOnly(&w, .encKind)
 }
