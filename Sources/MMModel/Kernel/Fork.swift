@@ -330,11 +330,11 @@ extension World {
     /// (`copy_pte_marker`); otherwise the child's PTE stays none.
     mutating func copyNonpresentPte(_ src: Int, _ dst: Int, _ a: UInt64, _ s: Int, _ dv: VMA) {
         var pte = Pte(tables.words[s])
-        guard fmt.kind(of: pte) == .swap else { return }
         if fmt.kind(of: pte) == .marker {
             if dv.flags.contains(.uffdWp), let ds = ensurePteSlot(dst, a) { tables.words[ds] = pte.raw }
             return
         }
+        guard fmt.kind(of: pte) == .swap else { return }
         let slot = Int(fmt.archSwpOffset(pte))
         swap.count[slot] += 1
         // FAULT INJECTION (tests only, InjectedFaults): the parent keeps the bit.

@@ -293,28 +293,32 @@ struct ScenarioParser {
         }
     }
 
-    /// `uffd register wp [unpopulated] [fork-event] PAGES`, `uffd unregister
-    /// PAGES`, `uffd protect PAGES`, `uffd unprotect PAGES`.
+    /// `uffd register wp [unpopulated] [async] [fork-event] PAGES`, `uffd
+    /// unregister PAGES`, `uffd protect PAGES`, `uffd unprotect PAGES`.
     func parseUffd(_ n: Int, _ w: [Substring]) throws(ScenarioError) -> ScenarioOp {
-        let usage = "uffd register wp [unpopulated] [fork-event] PAGES | uffd unregister|protect|unprotect PAGES"
+        let usage = "uffd register wp [unpopulated] [async] [fork-event] PAGES | uffd unregister|protect|unprotect PAGES"
         guard w.count >= 3 else { throw ScenarioError(line: n, "expected '\(usage)'") }
         switch w[1] {
         case "register":
-            guard w.count >= 4, w[2] == "wp" else { throw ScenarioError(line: n, "expected 'uffd register wp [unpopulated] [fork-event] PAGES'") }
-            var unpopulated = false, forkEvent = false
+            guard w.count >= 4, w[2] == "wp" else {
+                throw ScenarioError(line: n, "expected 'uffd register wp [unpopulated] [async] [fork-event] PAGES'")
+            }
+            var features: UffdFeatures = []
             for o in w[3..<(w.count - 1)] {
+                let f: UffdFeatures
                 switch o {
-                case "unpopulated" where !unpopulated: unpopulated = true
-                case "fork-event" where !forkEvent: forkEvent = true
-                default: throw ScenarioError(line: n, "unknown or repeated uffd register option '\(o)' (unpopulated, fork-event)")
+                case "unpopulated": f = .wpUnpopulated
+                case "async": f = .wpAsync
+                case "fork-event": f = .eventFork
+                default: f = []
                 }
+                guard !f.isEmpty, !features.contains(f) else {
+                    throw ScenarioError(line: n, "unknown or repeated uffd register option '\(o)' (unpopulated, async, fork-event)")
+                }
+                features.insert(f)
             }
             let r = try ScenarioParser.pageRange(w[w.count - 1], n)
-            if unpopulated {
-                return .unsupported(what: "uffd register wp unpopulated (UFFD_FEATURE_WP_UNPOPULATED)",
-                                    reason: "the model has no UFFD_WP PTE markers yet (issue 6)")
-            }
-            return .uffdRegister(r, forkEvent: forkEvent)
+            return .uffdRegister(r, features: features)
         case "unregister", "protect", "unprotect":
             guard w.count == 3 else { throw ScenarioError(line: n, "expected 'uffd \(w[1]) PAGES'") }
             let r = try ScenarioParser.pageRange(w[2], n)

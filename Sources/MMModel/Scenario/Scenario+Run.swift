@@ -269,9 +269,9 @@ struct ScenarioRunner {
                 try expectPages(s, i, r, conds)
             case .expectCheck(let rule):
                 expectCheck(s, rule)
-            case .uffdRegister(let r, let forkEvent):
+            case .uffdRegister(let r, let features):
                 let (a, len, _) = try resolve(r, i, s)
-                try world.uffdRegisterWP(pid, a, len, forkEvent: forkEvent)
+                try world.uffdRegisterWP(pid, a, len, features: features)
             case .uffdUnregister(let r):
                 let (a, len, _) = try resolve(r, i, s)
                 try world.uffdUnregister(pid, a, len)
@@ -407,9 +407,22 @@ struct ScenarioRunner {
         case .none:
             o.state = .none
             if vmaSoftDirty { o.pagemapFlags = Pagemap.softDirty; o.pagemapWord = Pagemap.softDirty }
+        case .marker:
+            // fs/proc/task_mmu.c pte_to_pagemap_entry: a marker reads as a swap
+            // entry (bit 62) of type 31 and offset = the marker bits, with bit
+            // 57 for a UFFD_WP marker [K on 6.18]. It names no slot, so it gets
+            // no swap id; reading it would give zeroes.
+            let pte = Pte(st.entry)
+            o.state = .swapped
+            o.pagemapFlags = Pagemap.swapped | Pagemap.uffdWp
+            if vmaSoftDirty { o.pagemapFlags |= Pagemap.softDirty }
+            o.swapType = fmt.archSwpType(pte)
+            o.pagemapWord = o.pagemapFlags
+                | ((UInt64(o.swapType) | (fmt.archSwpOffset(pte) << Pagemap.swapTypeBits)) & Pagemap.frameMask)
+            o.data = 0
         default:
-            // Migration entries and markers do not occur at the quiescent points
-            // a scenario observes; report them as swap-like entries (bit 62).
+            // Migration entries do not occur at the quiescent points a scenario
+            // observes; report them as swap-like entries (bit 62).
             o.state = .swapped
             o.pagemapFlags = Pagemap.swapped
             o.pagemapWord = Pagemap.swapped

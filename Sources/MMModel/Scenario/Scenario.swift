@@ -123,8 +123,9 @@ public indirect enum ScenarioOp: Hashable, Sendable {
     /// violation RULE` (the checker finds a violation of that rule): the full
     /// check (`World.check()`) of the world at this point.
     case expectCheck(CheckRule?)
-    /// `uffd register wp [fork-event] PAGES`: UFFDIO_REGISTER_MODE_WP.
-    case uffdRegister(PageRange, forkEvent: Bool)
+    /// `uffd register wp [unpopulated] [async] [fork-event] PAGES`:
+    /// UFFDIO_REGISTER_MODE_WP for a context with those features.
+    case uffdRegister(PageRange, features: UffdFeatures)
     /// `uffd unregister PAGES`.
     case uffdUnregister(PageRange)
     /// `uffd protect PAGES` / `uffd unprotect PAGES`: UFFDIO_WRITEPROTECT.
