@@ -257,3 +257,25 @@ func mremapRoundTrip() throws {
     #expect(w.frames.freeFrames == w.frames.count && w.swap.freeSlots == w.swap.slots - 1)
     #expect(w.invariantViolations() == [])
 }
+
+// remap_move() (6.17+): a pure move (MREMAP_FIXED, same length) takes every VMA
+// of the range, each keeping its protection [K: on 6.18 a 16-page range made of
+// three VMAs by mprotect moves whole, while growing it is EFAULT].
+@Test("a fixed move of a range of three VMAs moves all three; a grow across them is EFAULT")
+func mremapMultiVma() throws {
+    var w = try World(.small())
+    let pid = w.createProcess()
+    let a = try w.mmap(pid, length: 16 * page)
+    let d = try w.mmap(pid, length: 64 * page)
+    try w.access(pid, a, 16 * page, read: false, write: true, value: 1)
+    try w.mprotect(pid, a + 4 * page, 4 * page, .read)
+    #expect(throws: MMMError.fault) { try w.mremap(pid, a, oldLength: 16 * page, newLength: 32 * page, flags: .mayMove) }
+    let to = try w.mremap(pid, a, oldLength: 16 * page, newLength: 16 * page, flags: [.mayMove, .fixed],
+                          newAddress: d + 8 * page)
+    #expect(to == d + 8 * page)
+    #expect(try w.rows(pid, to, 16) == "WWWWAAAAWWWWWWWW")
+    #expect(throws: MMMError.fault) { try w.write(pid, to + 5 * page, 2) }    // still read-only
+    #expect(try w.read(pid, to + 15 * page) == 1)
+    #expect(w.processes[0].vmas.filter { $0.start >= to && $0.end <= to + 16 * page }.count == 3)
+    #expect(w.invariantViolations() == [])
+}

@@ -24,9 +24,11 @@
 /// with its uffd-wp bits cleared and markers dropped, and the new VMA is not
 /// registered (`mremap_userfaultfd_prep`).
 ///
-/// Not modelled: MREMAP_DONTUNMAP (`.notSupported`), moves spanning several
-/// VMAs (6.17+ allows them for pure moves; here `.fault` as before), VMA
-/// merging (the model never merges VMAs), the PUD-level table move.
+/// A pure move (MREMAP_FIXED, same length) may span several VMAs, gaps kept
+/// (`remap_move`, 6.17+; [K] on 6.18); a resize stays inside one VMA.
+///
+/// Not modelled: MREMAP_DONTUNMAP (`.notSupported`), VMA merging (the model
+/// never merges VMAs), the PUD-level table move.
 public struct MremapFlags: OptionSet, Hashable, Sendable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
@@ -70,6 +72,7 @@ extension World {
             // mremap_to()
             guard newLen <= VA.userTop, newAddress <= VA.userTop - newLen else { throw .invalidArgument }
             if addr + oldLen > newAddress && newAddress + newLen > addr { throw .invalidArgument }
+            if oldLen == newLen { return try remapMove(p, addr, oldLen, to: newAddress) }
             try unmapForMremap(p, newAddress, newAddress + newLen)
             guard processes[p].vmaIndex(addr) != nil else { throw .fault }
             var len = oldLen
@@ -98,6 +101,28 @@ extension World {
         guard flags.contains(.mayMove) else { throw .noMemory }
         let to = try mremapFreeArea(p, newLen)
         return moveVma(p, addr, oldLen: oldLen, to: to, newLen: newLen)
+    }
+
+    /// `remap_move()` (6.17+, a move without resize, `vrm_move_only`): every
+    /// VMA in [addr, addr + len) moves, split as needed, the gaps between them
+    /// kept (B' at A'.end + the gap that followed A); no gap may come first
+    /// (EFAULT), one at the end is left alone. A VMA under userfaultfd moves
+    /// only alone (`vma_multi_allowed`).
+    mutating func remapMove(_ p: Int, _ addr: UInt64, _ len: UInt64, to newAddr: UInt64) throws(MMMError) -> UInt64 {
+        let end = addr + len
+        let pieces = processes[p].vmas.filter { $0.start < end && $0.end > addr }.map { ($0.start, $0.end, $0.flags) }
+        guard let first = pieces.first, first.0 <= addr else { throw .fault }
+        if pieces.count > 1, pieces.contains(where: { $0.2.contains(.uffdWp) }) { throw .fault }
+        var target = newAddr
+        var lastEnd: UInt64 = 0
+        for (k, v) in pieces.enumerated() {
+            let a = max(v.0, addr), n = min(end, v.1) - a
+            let dest = target + (k == 0 ? 0 : v.0 - lastEnd)
+            lastEnd = v.1
+            try unmapForMremap(p, dest, dest + n)
+            target = moveVma(p, a, oldLen: n, to: dest, newLen: n) + n
+        }
+        return newAddr
     }
 
     /// `remap_is_valid()` for a private anonymous VMA.
