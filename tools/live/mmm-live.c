@@ -34,9 +34,9 @@
  * does not treat the pages as maybe-DMA-pinned. `unpin` releases exactly that
  * range (IORING_UNREGISTER_BUFFERS, or closing the pipe).
  *
- * userfaultfd. `uffd register wp [unpopulated] [fork-event]` registers the range
- * with a userfaultfd context of this process (one per feature set: EVENT_FORK,
- * WP_UNPOPULATED); a handler thread per process polls its contexts, records each
+ * userfaultfd. `uffd register wp [unpopulated] [async] [fork-event]` registers the
+ * range with a userfaultfd context of this process (one per feature set:
+ * EVENT_FORK, WP_UNPOPULATED, WP_ASYNC: the kernel resolves those traps); a handler thread per process polls its contexts, records each
  * write-protect trap in the log (`uffd PROC A[i] write line=N`, N the line the
  * faulting thread is executing) and unprotects that page (UFFDIO_WRITEPROTECT
  * mode 0), as the model's default monitor does. With EVENT_FORK the context of a
@@ -94,6 +94,9 @@
 #include <linux/userfaultfd.h>
 #ifndef UFFD_FEATURE_WP_UNPOPULATED
 #define UFFD_FEATURE_WP_UNPOPULATED (1 << 13)   /* Linux 6.4; older uapi headers lack it */
+#endif
+#ifndef UFFD_FEATURE_WP_ASYNC
+#define UFFD_FEATURE_WP_ASYNC (1 << 15)         /* Linux 6.7 */
 #endif
 #if defined(__has_include)
 #if __has_include(<linux/io_uring.h>)
@@ -183,7 +186,7 @@ static const char *thpWord[] = {"never", "always", "madvise", "inherit"};
 
 typedef struct {
 	char arch[16], kernel[16];
-	int thp, orders[10], hzp, swapSync, pageCluster, softDirty, nswitch;
+	int thp, orders[10], hzp, swapSync, pageCluster, softDirty, nswitch, ksmZero;
 	char switches[8][64];
 	long frames, swapSlots;
 } Header;
@@ -191,7 +194,8 @@ typedef struct {
 /* The userfaultfd contexts a process may have, by feature set. */
 #define UFFD_CTX_FORK 1         /* UFFD_FEATURE_EVENT_FORK */
 #define UFFD_CTX_UNPOP 2        /* UFFD_FEATURE_WP_UNPOPULATED */
-#define UFFD_NCTX 4
+#define UFFD_CTX_ASYNC 4        /* UFFD_FEATURE_WP_ASYNC (implies WP_UNPOPULATED) */
+#define UFFD_NCTX 8
 
 static Header H;
 static Block Body;
@@ -369,7 +373,7 @@ static int thpSetting(const char *s)
 }
 
 static const char *headerWords[] = {"arch", "kernel", "switch", "thp", "huge-zero-page", "swap", "page-cluster", "frames",
-	"swap-slots", "soft-dirty", NULL};
+	"swap-slots", "soft-dirty", "ksm-zero-pages", NULL};
 /* The model's kernel presets (Sources/MMModel/Policy/KernelPolicy.swift). */
 static const char *presets[] = {"5.4", "5.15", "6.1", "6.6", "6.8", "6.10", "6.11", "6.12", "6.15", "6.18", NULL};
 static int isHeaderWord(const char *w)
@@ -412,6 +416,10 @@ static int parseHeaderLine(Line *l)
 		if (!strchr(w[1], '=') || strlen(w[1]) >= sizeof H.switches[0]) perr(n, "expected 'switch NAME=VALUE'");
 		if (H.nswitch == 8) perr(n, "too many switch lines");
 		snprintf(H.switches[H.nswitch++], sizeof H.switches[0], "%s", w[1]);
+	} else if (!strcmp(w[0], "ksm-zero-pages")) {
+		NEED(2, "ksm-zero-pages on|off");
+		if (strcmp(w[1], "on") && strcmp(w[1], "off")) perr(n, "expected 'on' or 'off', not '%s'", w[1]);
+		H.ksmZero = !strcmp(w[1], "on");
 	} else if (!strcmp(w[0], "soft-dirty")) {
 		NEED(2, "soft-dirty on|off");
 		if (strcmp(w[1], "on") && strcmp(w[1], "off")) perr(n, "expected 'on' or 'off', not '%s'", w[1]);
@@ -714,13 +722,15 @@ static void parseOp(Line *l, Stmt *s, int depth)
 		return;
 	}
 	if (!strcmp(op, "uffd")) {
-		const char *usage = "uffd register wp [unpopulated] [fork-event] PAGES | uffd unregister|protect|unprotect PAGES";
+		const char *usage = "uffd register wp [unpopulated] [async] [fork-event] PAGES | uffd unregister|protect|unprotect PAGES";
 		if (l->nw < 3) perr(n, "expected '%s'", usage);
 		if (!strcmp(w[1], "register")) {
-			if (l->nw < 4 || strcmp(w[2], "wp")) perr(n, "expected 'uffd register wp [unpopulated] [fork-event] PAGES'");
+			if (l->nw < 4 || strcmp(w[2], "wp")) perr(n, "expected 'uffd register wp [unpopulated] [async] [fork-event] PAGES'");
 			for (int i = 3; i < l->nw - 1; i++) {
-				int f = !strcmp(w[i], "unpopulated") ? UFFD_CTX_UNPOP : !strcmp(w[i], "fork-event") ? UFFD_CTX_FORK : 0;
-				if (!f || (s->uffdFeat & f)) perr(n, "unknown or repeated uffd register option '%s' (unpopulated, fork-event)", w[i]);
+				int f = !strcmp(w[i], "unpopulated") ? UFFD_CTX_UNPOP : !strcmp(w[i], "fork-event") ? UFFD_CTX_FORK
+					: !strcmp(w[i], "async") ? UFFD_CTX_ASYNC : 0;
+				if (!f || (s->uffdFeat & f))
+					perr(n, "unknown or repeated uffd register option '%s' (unpopulated, async, fork-event)", w[i]);
 				s->uffdFeat |= f;
 			}
 			s->op = OP_UFFD_REG;
@@ -845,7 +855,7 @@ static void parseBlock(Block *b, int depth)
 			/* `try OP`: the operations that can fail (the model's list) */
 			static const char *tryable[] = {"read", "write", "readwrite", "pageout", "cold", "dontneed", "hugepage",
 				"nohugepage", "dontfork", "dofork", "wipeonfork", "keeponfork", "populate", "mprotect", "munmap", "pin",
-				"unpin", "exit", "free", "ksm", "uffd", NULL};
+				"unpin", "exit", "free", "ksm", "uffd", "mremap", "collapse", NULL};
 			int ok = 0;
 			for (int i = 0; l->nw > 1 && tryable[i]; i++) ok |= !strcmp(l->w[1], tryable[i]);
 			if (!ok) perr(n, "'try' goes before an operation that can fail");
@@ -1790,7 +1800,7 @@ typedef struct {
 static UCtx uctx[MAXUCTX];
 static int nuctx;                       /* written by both threads under uctxLock */
 static pthread_mutex_t uctxLock = PTHREAD_MUTEX_INITIALIZER;
-static int myCtx[UFFD_NCTX] = {-1, -1, -1, -1};   /* contexts of this process's mm, by feature set */
+static int myCtx[UFFD_NCTX] = {-1, -1, -1, -1, -1, -1, -1, -1};   /* contexts of this process's mm, by feature set */
 static int handlerOn;
 
 static void addCtx(int fd, int owner, int feat)
@@ -1900,6 +1910,7 @@ static int uffdCtx(int feat)
 		struct uffdio_api api = {.api = UFFD_API};
 		if (feat & UFFD_CTX_FORK) api.features |= UFFD_FEATURE_EVENT_FORK;
 		if (feat & UFFD_CTX_UNPOP) api.features |= UFFD_FEATURE_WP_UNPOPULATED;
+		if (feat & UFFD_CTX_ASYNC) api.features |= UFFD_FEATURE_WP_ASYNC;
 		if (ioctl(fd, UFFDIO_API, &api)) {
 			int e = errno;
 			close(fd);
@@ -2334,6 +2345,8 @@ static int applyHeader(char *why, size_t n)
 	if (setKnob(path, H.hzp ? "1" : "0")) return snprintf(why, n, "cannot set %s", path), -1;
 	snprintf(v, sizeof v, "%d", H.pageCluster);
 	if (setKnob("/proc/sys/vm/page-cluster", v)) return snprintf(why, n, "cannot set vm.page-cluster"), -1;
+	if (access("/sys/kernel/mm/ksm/use_zero_pages", F_OK) == 0 && setKnob("/sys/kernel/mm/ksm/use_zero_pages", H.ksmZero ? "1" : "0"))
+		return snprintf(why, n, "cannot set ksm/use_zero_pages"), -1;
 	return 0;
 }
 
@@ -2538,6 +2551,7 @@ static void printConfig(void)
 	printf(" huge-zero-page=%s swap=%s page-cluster=%d frames=%ld swap-slots=%ld", H.hzp ? "on" : "off",
 		H.swapSync ? "zram" : "disk", H.pageCluster, H.frames, H.swapSlots);
 	if (H.softDirty) printf(" soft-dirty=on");
+	if (H.ksmZero) printf(" ksm-zero-pages=on");
 	printf("\n");
 }
 

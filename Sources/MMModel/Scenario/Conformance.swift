@@ -148,7 +148,37 @@ public enum ObservationDiff {
                 p.fails.append(String(line.dropFirst(5)))
             }
         }
+        for s in p.snapshots.indices { renumber(&p.snapshots[s].processes) }
         return p
+    }
+
+    /// Frame and swap ids renamed in first-seen order within one snapshot
+    /// (processes, then pages, in order): the ids of an observation count over
+    /// the whole run, so one allocation that picks another PFN on one side
+    /// (the allocator's choice, which the model does not claim) would shift
+    /// every later id. Within a snapshot the renamed ids still show which pages
+    /// share a frame or a swap entry; `kept` / `new` carries the continuity
+    /// between snapshots.
+    static func renumber(_ procs: inout [(name: String, pages: [(String, Page)])]) {
+        var frames: [Substring: Int] = [:], swaps: [Substring: Int] = [:]
+        for q in procs.indices {
+            for k in procs[q].pages.indices where !procs[q].pages[k].1.identity.isEmpty {
+                let toks = procs[q].pages[k].1.identity.split(separator: " ").map { t -> String in
+                    if t.hasPrefix("frame=f"), Int(t.dropFirst(7)) != nil {
+                        let id = t.dropFirst(7)
+                        if frames[id] == nil { frames[id] = frames.count + 1 }
+                        return "frame=f\(frames[id]!)"
+                    }
+                    if t.hasPrefix("swap=s"), Int(t.dropFirst(6)) != nil {
+                        let id = t.dropFirst(6)
+                        if swaps[id] == nil { swaps[id] = swaps.count + 1 }
+                        return "swap=s\(swaps[id]!)"
+                    }
+                    return String(t)
+                }
+                procs[q].pages[k].1.identity = toks.joined(separator: " ")
+            }
+        }
     }
 
     /// The differences between the model's observation and the kernel's, and
