@@ -46,6 +46,11 @@ extension World {
         tables.words[s] = raw
     }
 
+    /// Writes `raw` into the PMD slot for `addr` (a leaf or none), allocating upper tables.
+    @_spi(Testing) public mutating func testingSetPmd(_ pid: Int32, _ addr: UInt64, _ raw: UInt64) {
+        tables.words[ensurePmdSlot(Int(pid) - 1, addr)] = raw
+    }
+
     /// Moves MM_ANONPAGES / MM_SWAPENTS of `pid`.
     @_spi(Testing) public mutating func testingAdjustRss(_ pid: Int32, anon: Int64 = 0, swap swp: Int64 = 0) {
         processes[Int(pid) - 1].rssAnon += anon
