@@ -188,7 +188,12 @@ extension World {
                 report(.inv15, "swap uffd-wp bit outside a VM_UFFD_WP VMA", slot: slot)
             }
             let expected = UInt64(bitPattern: Int64(bitPattern: swap.index[slot]) &- shift) << VA.pageShift
-            if expected != a {
+            if let ok = ksmSlotNamedAt(slot, a) {           // a KSM page's slot: where it was mapped
+                if !ok {
+                    report(.rmapAddr, "swap entry of a KSM page away from where the page was mapped", slot: slot)
+                    return .nothing
+                }
+            } else if expected != a {
                 report(.rmapAddr, "swap entry away from its slot's address", slot: slot,
                        [.init("expected", Int64(bitPattern: expected))])
                 return .nothing
@@ -242,7 +247,12 @@ extension World {
         }
         // vma_address(): where the VMA puts the page's linear index.
         let linear = UInt64(bitPattern: Int64(bitPattern: frames.index(head) + UInt64(f - head)) &- shift) << VA.pageShift
-        if linear != a {
+        if frames.flags(head).contains(.ksm) && frames.ksm.vpns[head] != nil {   // rmap_walk_ksm's addresses (RmapKsm.swift)
+            if !ksmMapsAt(head, a) {
+                report(.rmapAddr, "KSM page mapped where it has no rmap_item", pfn, nil, [])
+                return .nothing
+            }
+        } else if linear != a {
             if !isPmd, mappedFrame(p, linear) == f {
                 report(.inv22, "anon page mapped twice in one MM", pfn, nil, [.init("at", Int64(bitPattern: linear))])
             } else {

@@ -414,6 +414,7 @@ extension World {
     /// Freed folios: an entry the rmap finds mapping a page of one that is
     /// still free is a violation.
     func checkFreed(_ ps: ProcSnapshot, _ out: inout [Violation]) {
+        if !frames.ksm.freedSinceDrain.isEmpty { ksmCheckFreed(ps, &out) }               // CheckKsm.swift
         for fr in frames.freedSinceDrain {
             forEachMapping(first: fr.head, nr: Int(fr.nr), vpn: fr.index, ps) { p, a, entry, _, pfn, page in
                 guard !frames.isAllocated(page) else { return }
@@ -447,6 +448,7 @@ extension World {
     /// over the folio, counted), in `sc`'s lists: the result shares them, so
     /// let it go before the next call.
     func countMappings(_ h: Int32, _ ps: ProcSnapshot, _ sc: inout TouchedScratch) -> FolioMappings {
+        if frames.flags(h).contains(.ksm) && frames.ksm.vpns[h] != nil { return ksmCountMappings(h, ps, &sc) }   // CheckKsm.swift
         let n = frames.nr(h)
         if sc.ptes.count < n { sc.ptes = [Int32](repeating: 0, count: max(n, 512)) }
         let large = frames.order(h) > 0
@@ -506,7 +508,7 @@ extension World {
                 if sc.bulk.owner[f] >= 0 { endBulk(&sc); return false }
                 sc.bulk.owner[f] = Int32(i)
             }
-            sc.bulk.walk[i] = false
+            sc.bulk.walk[i] = frames.ksm.vpns[Int32(h)] != nil     // KSM: away from the index, walked
             sc.bulk.mmN[i] = 0
         }
         if !sc.bulk.pmdRegions.isEmpty { sc.bulk.pmdRegions.removeAll(keepingCapacity: true) }
@@ -674,6 +676,7 @@ extension World {
 
     /// `swapRmapCount` over the live processes of `ps`.
     func countSwapRefs(_ slot: Int, _ ps: ProcSnapshot) -> (count: UInt32, exclusive: UInt32) {
+        if !swap.ksmVpns.isEmpty, let v = swap.ksmVpns[slot] { return ksmSwapRmapCount(slot, v) }   // RmapKsm.swift
         var n: UInt32 = 0, sx: UInt32 = 0
         for p in ps.liveList {
           for pass in 0..<ps.passes(p) {

@@ -12,6 +12,7 @@ extension World {
         let src = try checkPid(pid)
         guard frames.freeFrames >= framesNeededForFork(src) else { throw .noMemory }
         let child = Int(createProcess()) - 1
+        ksmForked(src, child)                                                   // ksm_fork (KSM.swift)
         processes[child].remapShifts = processes[src].remapShifts          // mremap: the VMAs keep vm_pgoff
         for v in processes[src].vmas {
             if v.flags.contains(.dontCopy) { continue }                        // F1

@@ -1,94 +1,180 @@
-/// KSM as explicit operations (mm/ksm.c): what ksmd does after its scans found
-/// identical pages (`try_to_merge_one_page`: `write_protect_page` +
-/// `replace_page`), and MADV_UNMERGEABLE (`break_ksm`). Spec: semantics §1.8
-/// (R-KSM-1..5), §3.7, §7.3.
+/// KSM as explicit operations (mm/ksm.c): MADV_MERGEABLE followed by what
+/// ksmd does once its scans settled (`ksm_do_scan` → `cmp_and_merge_page`:
+/// the stable tree, the unstable tree, `try_to_merge_one_page` =
+/// `write_protect_page` + `replace_page`, `use_zero_pages`), and
+/// MADV_UNMERGEABLE (`break_ksm`). Spec: semantics §1.8 (R-KSM-1..5), §3.7,
+/// §7.3; the rmap of KSM folios is Rmap/RmapKsm.swift, their side structures
+/// World/KsmIndex.swift.
 ///
-/// Model limit: a folio's mappings must sit at its linear address (the rmap
-/// walk and the checker's rmap rule assume it; a KSM folio's stable-tree rmap
-/// items are not modelled), so pages merge with identical pages at the **same
-/// address in other processes** (e.g. a fork family, or processes with the
-/// same layout), as if every such range had been made MADV_MERGEABLE. Identical
-/// pages at different addresses of one process are not merged.
+/// Checked on the live 6.18 kernel (8 pages of one content in one process;
+/// 300 pages; zero-filled pages with use_zero_pages, fork, write, DONTNEED,
+/// unmerge): the second page of a content in scan order becomes the KSM page
+/// and the first maps it; `max_page_sharing` 256 gives 256 + 44 mappings on
+/// two KSM pages for 300 pages (stable_node_chains 1, dups 2); zero-page
+/// merges count in ksm_zero_pages, a fork child starts with its parent's
+/// count, a write or an unmerge of one is one minor fault.
+///
+/// Model limits: one merge runs a whole settled pass at once, processes in pid
+/// order (the kernel's mm list is in MADV_MERGEABLE order), VMAs and pages in
+/// address order; large folios and PMD mappings are not merged (the kernel
+/// splits a large folio first); a page `write_protect_page` would refuse (an
+/// extra reference: a pin) never enters the unstable tree (the kernel inserts
+/// it, then a partner merging with it is made KSM and broken again at once).
 extension World {
-    /// Merges every page of [addr, addr + len) of `pid` with the pages of
-    /// identical content at the same address in every live process, and with a
-    /// KSM folio already there: the group's first folio (or the existing KSM
-    /// folio) becomes the KSM folio, every mapping of the group maps it
-    /// read-only and clean (R-KSM-1: never AE), and the replaced folios lose
-    /// their mapping (freed when it was the last). Candidates are present,
-    /// order-0, anonymous, outside the swap cache and not maybe pinned
-    /// (`write_protect_page` refuses those); the zero page and large folios are
-    /// skipped. A group needs two mappings. Returns how many mappings were
-    /// replaced or write-protected into a KSM folio.
+    /// `ksm_max_page_sharing` (the default): mappings of one KSM page before a
+    /// stable node gets a dup.
+    static let ksmMaxPageSharing: Int32 = 256
+
+    /// MADV_MERGEABLE over [addr, addr + len) of `pid` (VM_MERGEABLE on the
+    /// range), then one settled ksmd pass over every mergeable VMA of every
+    /// live process (`ksmScan`). Returns how many mappings the pass merged
+    /// (into a KSM page, or with the zero page).
     @discardableResult
     public mutating func ksmMerge(_ pid: Int32, _ addr: UInt64, _ len: UInt64) throws(MMMError) -> Int {
         defer { afterOperation() }
         let p = try checkPid(pid)
         let (start, end) = try checkRange(addr, len)
         try checkMapped(p, start, end)
+        setVmaFlags(p, start, end, set: .mergeable, clear: [])
+        return ksmScan()
+    }
+
+    /// ksmd's passes once every page's checksum is stable: each mergeable page
+    /// in scan order (`cmp_and_merge_page`) is merged with the zero page when
+    /// empty and `use_zero_pages` is on, else into a KSM page of the same
+    /// content from the stable tree (the fullest below `max_page_sharing`),
+    /// else with an identical page met earlier in this pass (the unstable
+    /// tree): then this page becomes a new KSM page and the earlier one maps
+    /// it; else it enters the unstable tree. Returns the mappings merged.
+    /// Passes repeat until one merges nothing (a page skipped because its
+    /// partner was the same frame, a fork-shared page, merges in the next).
+    mutating func ksmScan() -> Int {
+        var total = 0
+        while true {
+            let n = ksmScanPass()
+            total += n
+            if n == 0 { return total }
+        }
+    }
+
+    mutating func ksmScanPass() -> Int {
+        var unstable: [UInt64: (p: Int, a: UInt64)] = [:]
         var merged = 0
-        var a = start
-        while a < end {
-            merged += ksmMergeAt(p, a)
-            a += VA.pageSize
+        for p in processes.indices where !processes[p].exited {
+            for v in processes[p].vmas where v.flags.contains(.mergeable) && v.hasAnonVma {
+                var a = v.start
+                while a < v.end {
+                    let pmdEnd = min((a & ~(VA.pmdSize - 1)) + VA.pmdSize, v.end)
+                    guard let ps = pmdSlot(p, a), fmt.pmdIsTable(tables.words[ps]) else { a = pmdEnd; continue }
+                    while a < pmdEnd {
+                        merged += ksmScanPage(p, a, &unstable)
+                        a += VA.pageSize
+                    }
+                }
+            }
         }
         return merged
     }
 
-    /// One address: the group of identical pages mapped at `a` by any live process.
-    mutating func ksmMergeAt(_ p: Int, _ a: UInt64) -> Int {
-        guard !fmt.pmdIsLeaf(pmdValue(p, a)), let f0 = normalFrame(pteValue(p, a)) else { return 0 }
-        let token = frames.token[Int(f0)]
-        var ksm: Int32? = nil
-        var group: [(q: Int, slot: Int, f: Int32)] = []
-        for q in processes.indices where !processes[q].exited && processes[q].vmaIndex(a) != nil {
-            guard !fmt.pmdIsLeaf(pmdValue(q, a)), let s = pteSlot(q, a),
-                  let f = normalFrame(Pte(tables.words[s])), frames.token[Int(f)] == token else { continue }
-            let fl = frames.flags(f)
-            if fl.contains(.ksm) { ksm = f; continue }
-            guard frames.order(f) == 0, fl.contains(.anon), !fl.contains(.swapCache), !maybePinned(f) else { continue }
-            group.append((q, s, f))
+    /// `cmp_and_merge_page()` for the page mapped at `a` in process `p`.
+    mutating func ksmScanPage(_ p: Int, _ a: UInt64, _ unstable: inout [UInt64: (p: Int, a: UInt64)]) -> Int {
+        guard let s = pteSlot(p, a), let f = normalFrame(Pte(tables.words[s])), frames.order(f) == 0 else { return 0 }
+        let fl = frames.flags(f)
+        guard fl.contains(.anon) else { return 0 }
+        if fl.contains(.ksm) {                        // merged already (a fork child's mapping gets its rmap_item)
+            frames.ksm.note(f, a >> VA.pageShift)
+            return 0
         }
-        let mappings = group.count + Int(ksm.map { frames.mapcount[Int($0)] } ?? 0)
-        guard !group.isEmpty, mappings >= 2 else { return 0 }
-        // write_protect_page(): the page that becomes the KSM page.
-        let k: Int32
-        if let existing = ksm { k = existing } else {
-            k = group[0].f
-            frames.insertFlags(k, .ksm)
-            frames.setAE(k, false)
+        let token = frames.token[Int(f)]
+        if config.ksmUseZeroPages && token == 0 {     // try_to_merge_with_zero_page()
+            return ksmReplace(p, a, s, with: nil) ? 1 : 0
         }
-        var done = 0
-        for m in group {
-            let vflags = processes[m.q].vmas[processes[m.q].vmaIndex(a)!].flags
-            let old = Pte(tables.words[m.slot])
-            if m.f == k {                                    // already the KSM page: write-protect and clean
-                if fmt.isDirty(old) { frames.insertFlags(k, .dirty) }
-                tables.words[m.slot] = fmt.mkclean(fmt.wrprotect(old)).raw
-                done += 1
-                continue
-            }
-            // replace_page(): map the KSM page read-only, drop the old page.
-            var np = mkPte(frames.pfn(k), vflags)
-            if fmt.isSoftDirty(old) { np = fmt.mksoftDirty(np) }
-            if fmt.isUffdWp(old) { np = fmt.mkuffdWp(np) }
-            tables.words[m.slot] = np.raw
-            addAnonRmapPtes(k, k, 1, m.q, exclusive: false)
+        if let k = ksmStableSearch(token) {           // stable_tree_search() + try_to_merge_with_ksm_page()
+            return ksmReplace(p, a, s, with: k) ? 1 : 0
+        }
+        guard ksmCanWriteProtect(s, f) else { return 0 }
+        guard let u = unstable[token] else {          // unstable_tree_search_insert(): first of its content
+            unstable[token] = (p, a)
+            return 0
+        }
+        // try_to_merge_two_pages(): this page becomes the KSM page, then the
+        // tree page is replaced by it.
+        guard let us = pteSlot(u.p, u.a), let uf = normalFrame(Pte(tables.words[us])), uf != f else { return 0 }
+        ksmWriteProtect(s, f)
+        frames.insertFlags(f, [.ksm, .dirty])
+        frames.ksm.insert(f, token: token, vpns: [a >> VA.pageShift])
+        unstable[token] = nil
+        return ksmReplace(u.p, u.a, us, with: f) ? 2 : 1
+    }
+
+    /// `stable_tree_search()`: the KSM page of content `token` with the most
+    /// mappings below `max_page_sharing` (`stable_node_dup`), nil when none has room.
+    func ksmStableSearch(_ token: UInt64) -> Int32? {
+        guard let list = frames.ksm.stable[token] else { return nil }
+        var best: Int32? = nil
+        var bestN: Int32 = -1
+        for k in list.reversed() where frames.isAllocated(k) && frames.flags(k).contains(.ksm) && frames.token[Int(k)] == token {
+            let n = frames.mapcount[Int(k)]
+            if n < World.ksmMaxPageSharing && n > bestN { best = k; bestN = n }
+        }
+        return best
+    }
+
+    /// Whether `write_protect_page()` would accept the page mapped by slot
+    /// `s`: a writable, dirty or AE mapping needs every reference to be a
+    /// mapping or the swap cache's (a pin is one more; `folio_try_share_anon_rmap_pte`
+    /// refuses a maybe-pinned AE page too).
+    func ksmCanWriteProtect(_ s: Int, _ f: Int32) -> Bool {
+        let pte = Pte(tables.words[s])
+        guard fmt.isWrite(pte) || fmt.isDirty(pte) || frames.ae(f) else { return true }
+        let sc: Int32 = frames.flags(f).contains(.swapCache) ? 1 : 0
+        return frames.ref[Int(f)] == frames.mapcount[Int(f)] + sc && !(frames.ae(f) && maybePinned(f))
+    }
+
+    /// `write_protect_page()` once accepted: read-only and clean (the folio
+    /// takes the dirt), no longer AE.
+    mutating func ksmWriteProtect(_ s: Int, _ f: Int32) {
+        let pte = Pte(tables.words[s])
+        guard fmt.isWrite(pte) || fmt.isDirty(pte) || frames.ae(f) else { return }
+        if fmt.isDirty(pte) { frames.insertFlags(f, .dirty) }
+        frames.setAE(f, false)
+        tables.words[s] = fmt.mkclean(fmt.wrprotect(pte)).raw
+    }
+
+    /// `try_to_merge_one_page()` with a KSM page `k` (or the zero page when
+    /// nil): write-protects the page at `a` of process `p` (slot `s`), then
+    /// `replace_page()` maps `k` there with a fresh PTE of the VMA's
+    /// protection (the zero page: special and dirty, which marks KSM's zero
+    /// pages; MM_ANONPAGES - 1, ksm_zero_pages + 1) and drops the old page.
+    /// False, nothing changed, when `write_protect_page()` refuses.
+    mutating func ksmReplace(_ p: Int, _ a: UInt64, _ s: Int, with k: Int32?) -> Bool {
+        guard let f = normalFrame(Pte(tables.words[s])), let vi = processes[p].vmaIndex(a),
+              ksmCanWriteProtect(s, f) else { return false }
+        ksmWriteProtect(s, f)
+        let flags = processes[p].vmas[vi].flags
+        if let k {
+            tables.words[s] = mkPte(frames.pfn(k), flags).raw
+            addAnonRmapPtes(k, k, 1, p, exclusive: false)
             frames.ref[Int(k)] += 1
-            removeRmapPtes(m.f, m.f, 1, m.q)
-            putFolio(m.f)
-            if frames.isAllocated(m.f) { freeSwapCache(m.f) }
-            done += 1
+            frames.ksm.note(k, a >> VA.pageShift)
+        } else {
+            tables.words[s] = fmt.mkdirty(zeroPte(flags)).raw
+            processes[p].rssAnon -= 1
+            ksm.addZeroPages(p, 1)
         }
-        return done
+        removeRmapPtes(f, f, 1, p)
+        putFolio(f)
+        if frames.isAllocated(f) { freeSwapCache(f) }
+        return true
     }
 
     /// MADV_UNMERGEABLE over [addr, addr + len) of `pid` (R-KSM-4): every KSM
-    /// mapping is broken at once by an unshare fault — a private copy, AE but
-    /// read-only — one minor fault each, charged to `pid`. A later write reuses
-    /// the copy (one more minor fault). Returns the number of mappings broken.
-    /// Throws `.noMemory` when no frame is left for a copy (the mappings
-    /// broken before stay broken).
+    /// mapping, and every zero page KSM mapped (`is_ksm_zero_pte`), is broken
+    /// at once by an unshare fault — a private copy, AE but read-only — one
+    /// minor fault each, charged to `pid`; then VM_MERGEABLE is cleared. A
+    /// later write reuses the copy (one more minor fault). Returns the number
+    /// of mappings broken. Throws `.noMemory` when no frame is left for a copy
+    /// (the mappings broken before stay broken).
     @discardableResult
     public mutating func ksmUnmerge(_ pid: Int32, _ addr: UInt64, _ len: UInt64) throws(MMMError) -> Int {
         defer { afterOperation() }
@@ -98,14 +184,122 @@ extension World {
         var broken = 0
         var a = start
         while a < end {
-            if !fmt.pmdIsLeaf(pmdValue(p, a)), let s = pteSlot(p, a), let f = normalFrame(Pte(tables.words[s])),
-               frames.flags(frames.head(f)).contains(.ksm), let vi = processes[p].vmaIndex(a) {
-                let outcome = try doWpPage(p, vi, a, s, unshare: true)
-                accountFault(p, outcome)
-                broken += 1
+            if !fmt.pmdIsLeaf(pmdValue(p, a)), let s = pteSlot(p, a), let vi = processes[p].vmaIndex(a) {
+                let pte = Pte(tables.words[s])
+                let isKsm = normalFrame(pte).map { frames.flags(frames.head($0)).contains(.ksm) } ?? isKsmZeroPte(pte)
+                if isKsm {
+                    let outcome = try doWpPage(p, vi, a, s, unshare: true)
+                    accountFault(p, outcome)
+                    broken += 1
+                }
             }
             a += VA.pageSize
         }
+        setVmaFlags(p, start, end, set: [], clear: .mergeable)
         return broken
+    }
+
+    // MARK: Swap
+
+    /// A swap PTE for `slot` written at `a` by the unmap of a KSM folio: the
+    /// slot's swap PTEs are found at the addresses noted (`SwapDevice.ksmVpns`).
+    mutating func ksmNoteSwapPte(_ slot: Int, _ a: UInt64) {
+        let v = a >> VA.pageShift
+        var list = swap.ksmVpns[slot] ?? [swap.index[slot]]
+        sortedInsert(&list, v)
+        swap.ksmVpns[slot] = list
+    }
+
+    /// `ksm_might_need_to_copy()` at swap-in, for the swap-cache folio `head`
+    /// found (or just read) for the swap PTE at `addr` of process index `p`
+    /// naming `slot`. A KSM folio is mapped as it is (its stable node lives
+    /// while it is in the swap cache); a folio not mapped since it was read is
+    /// not anonymous yet and is mapped, taking this address as its index; a
+    /// folio mapped already is mapped again only at its index and in its
+    /// family (same anon_vma root), else the fault gets a private copy
+    /// (vmstat `ksm_swpin_copy`). Only a slot a KSM folio was written to can
+    /// meet the copy case: its swap PTEs are spread over addresses and
+    /// unrelated processes ("the ksm flag is lost on actual swapout").
+    /// Returns the copy (refcount 1, dirty, not in the swap cache; the lookup
+    /// reference on `head` is dropped), or nil to map `head`. Model limit: a
+    /// folio mapped once and unmapped again counts as not yet anonymous.
+    mutating func ksmMightNeedToCopy(_ p: Int, _ addr: UInt64, _ slot: Int, _ head: Int32) throws(MMMError) -> Int32? {
+        guard !swap.ksmVpns.isEmpty, swap.ksmVpns[slot] != nil, frames.order(head) == 0,
+              !frames.flags(head).contains(.ksm) else { return nil }
+        let vpn = processes[p].vmaIndex(addr).map { processes[p].vmas[$0].linear(addr) } ?? addr >> VA.pageShift
+        if folioMapcount(head) == 0 {
+            frames.setIndex(head, vpn)
+            return nil
+        }
+        if frames.index(head) == vpn {
+            var c = rmapCursor(folio: head)
+            while let m = rmapNext(&c) {
+                if ksm.family(of: m.process) == ksm.family(of: p) { return nil }
+            }
+        }
+        guard let nf = frames.allocate(order: 0) else { throw .noMemory }
+        frames.token[Int(nf)] = frames.token[Int(head)]
+        frames.insertFlags(nf, .dirty)
+        putFolio(head)
+        ksm.swapinCopies += 1
+        return nf
+    }
+
+    // MARK: Zero pages and counters
+
+    /// `is_ksm_zero_pte()`: the zero page mapped by KSM, told by its dirty bit.
+    func isKsmZeroPte(_ pte: Pte) -> Bool {
+        fmt.isPresent(pte) && fmt.pfn(pte) == Frames.zeroPfn && fmt.isDirty(pte)
+    }
+
+    /// `ksm_might_unmap_zero_page()`: a PTE of process index `p` that maps
+    /// KSM's zero page is going (zap, or a write / unshare fault replacing it).
+    mutating func ksmMightUnmapZeroPage(_ p: Int, _ pte: Pte) {
+        if isKsmZeroPte(pte) { ksm.addZeroPages(p, -1) }
+    }
+
+    /// What `wp_page_copy()` does for KSM before replacing `old` of process
+    /// index `p`: vmstat COW_KSM for a KSM page (counted in `do_wp_page`),
+    /// the zero-page counters for KSM's zero page.
+    mutating func ksmBeforeCopy(_ p: Int, _ old: Pte, _ oldFrame: Int32?) {
+        if let of = oldFrame {
+            if frames.flags(frames.head(of)).contains(.ksm) { ksm.cowKsm += 1 }
+        } else {
+            ksmMightUnmapZeroPage(p, old)
+        }
+    }
+
+    /// `ksm_fork()`: the child (process index `child`) shares its parent's
+    /// family (anon_vma root) and starts with a copy of its parent's
+    /// `ksm_zero_pages`, which the global count gains too.
+    mutating func ksmForked(_ src: Int, _ child: Int) {
+        if ksm.family.count <= child { ksm.family.append(contentsOf: (ksm.family.count...child).map { Int32($0) }) }
+        ksm.family[child] = ksm.family(of: src)
+        let z = ksm.zeroPages(of: src)
+        if z != 0 { ksm.addZeroPages(child, z) }
+    }
+
+    /// /sys/kernel/mm/ksm as it reads once ksmd's scans settled: every KSM
+    /// page mapped at least once counts in `pages_shared`, its other mappings
+    /// in `pages_sharing`.
+    public func ksmCounters() -> KsmCounters {
+        var c = KsmCounters()
+        c.zeroPages = ksm.zeroPages
+        for (token, list) in frames.ksm.stable {
+            var live = 0
+            for k in list where frames.isAllocated(k) && frames.flags(k).contains(.ksm) && frames.token[Int(k)] == token {
+                live += 1
+                let n = Int(frames.mapcount[Int(k)])
+                if n >= 1 { c.pagesShared += 1; c.pagesSharing += n - 1 }
+            }
+            if live >= 2 { c.stableNodeChains += 1; c.stableNodeDups += live }
+        }
+        return c
+    }
+
+    /// `/proc/PID/ksm_stat`'s `ksm_zero_pages` of `pid` (`mm->ksm_zero_pages`).
+    public func ksmZeroPages(_ pid: Int32) throws(MMMError) -> Int {
+        guard pid >= 1, Int(pid) <= processes.count else { throw .noSuchProcess }
+        return ksm.zeroPages(of: Int(pid) - 1)
     }
 }

@@ -39,6 +39,9 @@ extension World {
             processes[p].counters.swapinDevice += 1
         }
 
+        // Step 5: KSM may give a private copy instead (ksm_might_need_to_copy).
+        if !fresh, let copy = try ksmMightNeedToCopy(p, addr, slot, head) { head = copy; fresh = true }
+
         // Step 7: how many PTEs to map.
         let n = frames.nr(head)
         var nr = 1
@@ -129,6 +132,7 @@ extension World {
             addNewAnonRmap(head, p, vpn: vma.linear(firstAddr), exclusive: rmapExclusive, pmd: false)
         } else {
             addAnonRmapPtes(head, page, nr, p, exclusive: rmapExclusive)
+            if ksm { frames.ksm.note(head, firstAddr >> VA.pageShift) }   // an rmap_item at this address
         }
         for i in 0..<nr {
             guard let ps = ensurePteSlot(p, firstAddr + UInt64(i) * VA.pageSize) else { preconditionFailure("PMD leaf") }

@@ -72,6 +72,40 @@ extension World {
         return out
     }
 
+    /// Global reclaim (kswapd, or direct reclaim under memory pressure) of
+    /// the folios mapped at [addr, addr + len) of `pid`: `shrink_folio_list()`
+    /// as if each had reached the tail of the inactive list unreferenced.
+    /// Unlike MADV_PAGEOUT nothing asks for the folio to be mapped here only:
+    /// a folio shared with other processes, or a KSM page mapped at several
+    /// addresses (`rmap_walk_ksm`), is unmapped everywhere its rmap finds it.
+    /// Maybe-pinned folios stay. Returns the pages swapped out or discarded.
+    /// Throws `.noMemory`, with the world unchanged, when the device has
+    /// fewer free slots than the folios need.
+    @discardableResult
+    public mutating func reclaim(_ pid: Int32, _ addr: UInt64, _ len: UInt64) throws(MMMError) -> Int {
+        defer { afterOperation() }
+        let p = try checkPid(pid)
+        let (start, end) = try checkRange(addr, len)
+        try checkMapped(p, start, end)
+        var heads: [Int32] = []
+        var seen = Set<Int32>()
+        var needed = 0
+        var a = start
+        while a < end {
+            if let f = mappedFrame(p, a), seen.insert(frames.head(f)).inserted {
+                let h = frames.head(f)
+                heads.append(h)
+                let fl = frames.flags(h)
+                if fl.contains(.anon) && fl.contains(.swapBacked) && !fl.contains(.swapCache) { needed += frames.nr(h) }
+            }
+            a += VA.pageSize
+        }
+        guard swap.freeSlots >= needed else { throw .noMemory }
+        var out = 0
+        for h in heads where frames.isAllocated(h) && frames.head(h) == h { out += reclaimFolio(h) }
+        return out
+    }
+
     /// The frame mapped at `a` by a PTE or a PMD, nil for none, swap or the zero page.
     func mappedFrame(_ p: Int, _ a: UInt64) -> Int32? {
         let pmd = pmdValue(p, a)
@@ -128,7 +162,7 @@ extension World {
     mutating func reclaimFolio(_ head: Int32) -> Int {
         let fl = frames.flags(head)
         if fl.contains(.anon) && !fl.contains(.ksm) && !fl.contains(.swapBacked) { return discardLazyfree(head) }
-        guard fl.contains(.anon), !fl.contains(.ksm), !maybePinned(head) else { return 0 }
+        guard fl.contains(.anon), !maybePinned(head) else { return 0 }
         let n = frames.nr(head)
         // Policy mthpSwapOut: before 6.10 a folio below PMD order is split first.
         if n > 1 && n < 1 << WorldConfig.pmdOrder && !policy.mthpSwapOut && !fl.contains(.swapCache) {
@@ -178,6 +212,7 @@ extension World {
             if fmt.isSoftDirty(pte) { swp = fmt.swpSet(swp, .softDirty) }
             if fmt.isUffdWp(pte) { swp = fmt.swpSet(swp, .uffdWp) }
             tables.words[m.slot] = swp.raw
+            if c.ksm != nil { ksmNoteSwapPte(Int(slot) + i, m.address) }   // the swap side of rmap_walk_ksm
             swap.count[Int(slot) + i] += 1
             removeRmapPtes(head, page, 1, p)
             processes[p].rssAnon -= 1

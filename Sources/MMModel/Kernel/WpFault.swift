@@ -63,6 +63,7 @@ extension World {
         let old = Pte(tables.words[s])
         let oldFrame = normalFrame(old)
         guard let nf = frames.allocate(order: 0) else { throw .noMemory }
+        ksmBeforeCopy(p, old, oldFrame)                    // COW_KSM; KSM's zero pages (KSM.swift)
         if let of = oldFrame { frames.token[Int(nf)] = frames.token[Int(of)] }
         let flags = processes[p].vmas[vi].flags
         var pte = fmt.mkyoung(mkPte(frames.pfn(nf), flags))

@@ -33,7 +33,10 @@ extension World {
         tables.words[s] = 0
         if fmt.isNone(pte) { return }
         if fmt.isPresent(pte) {
-            guard let f = normalFrame(pte) else { return }      // zero page: nothing to drop
+            guard let f = normalFrame(pte) else {               // zero page: nothing to drop
+                ksmMightUnmapZeroPage(p, pte)
+                return
+            }
             let head = frames.head(f)
             removeRmapPtes(head, f, 1, p)
             processes[p].rssAnon -= 1

@@ -45,12 +45,16 @@ struct RmapCursor {
     /// The PMD entry last reported, so a caller may split it and the walk then
     /// continues through the PTEs that replaced it.
     var pmdSeen = -1
+    /// A KSM folio's rmap_item addresses (RmapKsm.swift); nil for other folios.
+    var ksm: [UInt64]? = nil
 }
 
 extension World {
     /// A walk over the mappings of the folio headed by `head`.
     func rmapCursor(folio head: Int32) -> RmapCursor {
-        RmapCursor(first: head, nr: frames.nr(head), vpn: frames.index(head))
+        var c = RmapCursor(first: head, nr: frames.nr(head), vpn: frames.index(head))
+        if frames.flags(head).contains(.ksm), let v = frames.ksm.vpns[head] { c.ksm = v }   // rmap_walk_ksm
+        return c
     }
 
     /// The next entry mapping a page of the cursor's range, or nil when the
@@ -61,6 +65,7 @@ extension World {
     /// steps (`tryToUnmap` does): entries already passed are not revisited, a
     /// reported PMD that was split is walked again by its PTEs.
     func rmapNext(_ c: inout RmapCursor) -> RmapMapping? {
+        if c.ksm != nil { return ksmRmapNext(&c) }
         while c.process < processes.count {
             let p = c.process
             if processes[p].exited { c.process += 1; c.pass = 0; c.page = 0; c.pmdSeen = -1; continue }
@@ -109,6 +114,7 @@ extension World {
     /// The swap PTEs naming `slot`, found where the slot's page lived
     /// (`SwapDevice.index`): how many, and how many carry the exclusive bit.
     func swapRmapCount(_ slot: Int) -> (count: UInt32, exclusive: UInt32) {
+        if let v = swap.ksmVpns[slot] { return ksmSwapRmapCount(slot, v) }
         var n: UInt32 = 0, sx: UInt32 = 0
         for p in processes.indices where !processes[p].exited {
             for k in 0...processes[p].remapShifts.count {

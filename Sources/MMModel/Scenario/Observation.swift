@@ -250,6 +250,7 @@ extension ScenarioHeader {
         w.append("frames=\(frames)")
         w.append("swap-slots=\(swapSlots - 1)")
         if softDirty { w.append("soft-dirty=on") }
+        if ksmZeroPages { w.append("ksm-zero-pages=on") }
         return w
     }
 

@@ -47,7 +47,7 @@ struct ScenarioParser {
         let (n, w, _) = l
         let key = String(w[0])
         let headerWords: Set<String> = ["arch", "kernel", "switch", "thp", "huge-zero-page", "swap", "page-cluster", "frames",
-                                        "swap-slots", "soft-dirty"]
+                                        "swap-slots", "soft-dirty", "ksm-zero-pages"]
         guard headerWords.contains(key) else { return false }
         let seenKey = key == "thp" && w.count == 3 ? "thp " + w[1]
             : key == "switch" && w.count == 2 ? "switch " + (w[1].split(separator: "=").first ?? "") : key
@@ -96,6 +96,10 @@ struct ScenarioParser {
             try arg(2, "huge-zero-page on|off")
             guard w[1] == "on" || w[1] == "off" else { throw ScenarioError(line: n, "expected 'on' or 'off', not '\(w[1])'") }
             header.hugeZeroPage = w[1] == "on"
+        case "ksm-zero-pages":
+            try arg(2, "ksm-zero-pages on|off")
+            guard w[1] == "on" || w[1] == "off" else { throw ScenarioError(line: n, "expected 'on' or 'off', not '\(w[1])'") }
+            header.ksmZeroPages = w[1] == "on"
         case "soft-dirty":
             try arg(2, "soft-dirty on|off")
             guard w[1] == "on" || w[1] == "off" else { throw ScenarioError(line: n, "expected 'on' or 'off', not '\(w[1])'") }

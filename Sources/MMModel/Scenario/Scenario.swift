@@ -40,6 +40,8 @@ public struct ScenarioHeader: Hashable, Sendable {
     /// `soft-dirty on|off`: whether the kernel is built with
     /// CONFIG_MEM_SOFT_DIRTY (x86-64 only; off, as on the 6.18 machines).
     public var softDirty = false
+    /// `ksm-zero-pages on|off`: `/sys/kernel/mm/ksm/use_zero_pages`.
+    public var ksmZeroPages = false
     public var frames = 16384
     /// Slots of the device including slot 0 (the header, never used).
     public var swapSlots = 16385
@@ -54,6 +56,7 @@ public struct ScenarioHeader: Hashable, Sendable {
         c.thpEnabled = thp
         c.thpOrders = thpOrders
         c.useHugeZeroPage = hugeZeroPage
+        c.ksmUseZeroPages = ksmZeroPages
         c.swapDevice = swapDevice
         c.pageCluster = pageCluster
         // The parser accepted the preset and every switch.

@@ -243,6 +243,7 @@ extension Explorer {
             out.append("thp \(kb >= 1024 ? "\(kb / 1024)M" : "\(kb)K") \(name(h.thpOrders[order]))")
         }
         if !h.hugeZeroPage { out.append("huge-zero-page off") }
+        if h.ksmZeroPages { out.append("ksm-zero-pages on") }
         if h.swapDevice != d.swapDevice { out.append("swap \(h.swapDevice == .synchronous ? "zram" : "disk")") }
         if h.pageCluster != d.pageCluster { out.append("page-cluster \(h.pageCluster)") }
         out.append("frames \(h.frames)")

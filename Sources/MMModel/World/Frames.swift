@@ -62,6 +62,8 @@ public struct Frames: Sendable {
     /// Folios freed since the last drain, while tracking: (head, pages, index),
     /// so the incremental checker can look for entries still mapping them.
     var freedSinceDrain: [(head: Int32, nr: Int32, index: UInt64)] = []
+    /// KSM folios: their rmap addresses and the stable tree (KsmIndex.swift).
+    var ksm = KsmIndex()
 
     init(count: Int) {
         self.count = count
@@ -179,6 +181,7 @@ public struct Frames: Sendable {
     mutating func free(_ head: Int32) {
         let order = self.order(head)
         if meta.tracking { freedSinceDrain.append((head, Int32(1 << order), index(head))) }
+        if flags(head).contains(.ksm) { ksm.forget(head, token: token[Int(head)], tracking: meta.tracking) }
         large[head] = nil
         swapCacheSlot[head] = nil
         for i in 0..<(1 << order) { meta[Int(head) + i] = 0 }
@@ -201,6 +204,7 @@ public struct Frames: Sendable {
         mapcount.setTracking(on)
         meta.setTracking(on)
         freedSinceDrain = []
+        ksm.freedSinceDrain = []
     }
 
     mutating func drain() {
@@ -208,6 +212,7 @@ public struct Frames: Sendable {
         mapcount.drain()
         meta.drain()
         freedSinceDrain.removeAll(keepingCapacity: true)
+        if !ksm.freedSinceDrain.isEmpty { ksm.freedSinceDrain.removeAll(keepingCapacity: true) }
     }
 
     /// Turns a large folio into order-0 folios (`split_folio`), distributing its

@@ -14,6 +14,10 @@ public struct SwapDevice: Sendable {
     var used: [Bool]
     /// The contents written by swap-out (tokens; 0 = zero-filled, the zero map).
     var data: [UInt64]
+    /// Slots a KSM folio was written to → the virtual page numbers of the swap
+    /// PTEs that name them, ascending (they sit where the folio was mapped, not at
+    /// `index`; KsmIndex.swift). Dropped with the slot.
+    var ksmVpns: [Int: [UInt64]] = [:]
     var cursor = 1
     public private(set) var freeSlots: Int
 
@@ -61,6 +65,7 @@ public struct SwapDevice: Sendable {
         guard used[s], count[s] == 0, cache[s] < 0, s != 0 else { return }
         used[s] = false
         data[s] = 0
+        if !ksmVpns.isEmpty { ksmVpns[s] = nil }
         freeSlots += 1
     }
 

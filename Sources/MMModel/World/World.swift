@@ -19,6 +19,8 @@ public struct World: Sendable {
     var nextPinId: Int32 = 1
     /// Whether mremap ever moved a VMA (so folio indices may be misaligned, Kernel/Mremap.swift).
     public internal(set) var vmasMoved = false
+    /// KSM's counters and per-process state (World/KsmIndex.swift).
+    public internal(set) var ksm = KsmState()
     /// References the huge zero folio holds from PMD mappings (never freed).
     public internal(set) var hugeZeroMappings = 0
     /// userfaultfd write-protect traps, in order (Kernel/Userfaultfd.swift).

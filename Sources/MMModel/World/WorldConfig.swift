@@ -33,6 +33,9 @@ public struct WorldConfig: Sendable {
     public var thpOrders: [THPSetting] = [.never, .never, .never, .never, .never, .never, .never, .never, .never, .inherit]
     /// `transparent_hugepage/use_zero_page`: read faults may map the huge zero page.
     public var useHugeZeroPage: Bool = true
+    /// `/sys/kernel/mm/ksm/use_zero_pages`: KSM maps empty pages to the zero
+    /// page instead of merging them into a KSM page (default off).
+    public var ksmUseZeroPages: Bool = false
     public var swapDevice: SwapDeviceKind = .synchronous
     /// `vm.page-cluster`.
     public var pageCluster: Int = 3
