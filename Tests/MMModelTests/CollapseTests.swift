@@ -138,7 +138,8 @@ func collapseMthp() throws {
 }
 
 // is_refcount_suitable(): a pin is a reference beyond mappings → SCAN_PAGE_COUNT
-// → EAGAIN (madvise_collapse_errno), nothing changed.
+// → EAGAIN (madvise_collapse_errno), nothing changed. [K] 6.18: one page held by
+// vmsplice → EAGAIN; once the pipe is drained the collapse succeeds.
 @Test("a pinned page refuses the collapse with EAGAIN, the range unchanged")
 func collapsePinned() throws {
     var (w, pid, a) = try collapseWorld()

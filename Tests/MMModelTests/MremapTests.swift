@@ -96,7 +96,9 @@ func mremapSwapEntries() throws {
 }
 
 // move_huge_pmd(): both ends PMD aligned, extent 2 MiB → the PMD leaf moves.
-// Otherwise split_huge_pmd() first: 512 PTEs, the folio stays order 9.
+// Otherwise split_huge_pmd() first: 512 PTEs, the folio stays order 9. [K] 6.18:
+// smaps AnonHugePages 2048 kB after the aligned move, 0 kB after the misaligned
+// one, kpageflags THP set on both, no fault.
 @Test("a PMD THP moves as a PMD to an aligned address, and is split to PTEs for an unaligned one",
       arguments: [false, true])
 func mremapPmdThp(aligned: Bool) throws {
