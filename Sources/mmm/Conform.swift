@@ -127,7 +127,8 @@ extension MMM {
                     guard let k = runCapturing(runner, args) else { runnerError = "cannot start \(runner)"; break }
                     // 0: pass, 1: an expectation failed or the run stopped (both printed)
                     guard k.status == 0 || k.status == 1 << 8 else {
-                        runnerError = "exit status \(k.status): " + k.errors.split(separator: "\n").prefix(3).joined(separator: "; ")
+                        let how = k.status & 0x7f == 0 ? "exit status \((k.status >> 8) & 0xff)" : "killed by signal \(k.status & 0x7f)"
+                        runnerError = how + ": " + k.errors.split(separator: "\n").prefix(3).joined(separator: "; ")
                         break
                     }
                     kernelTexts.append(k.output)
