@@ -82,6 +82,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -2447,6 +2448,19 @@ static int freshZram(char *why, size_t n)
 	return 0;
 }
 
+/* Whether zswap was set up on this boot (the kernel log says "zswap: loaded"):
+ * from then on zswap_never_enabled() is false and mm/memory.c alloc_swap_folio
+ * swaps large folios in as order-0 pages until the next boot. A log that has
+ * wrapped past that line hides it. */
+static int zswapWasEnabled(void)
+{
+	static char klog[1 << 20];
+	int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, klog, (int)sizeof klog - 1);
+	if (n <= 0) return 0;
+	klog[n] = 0;
+	return strstr(klog, "zswap: loaded") != NULL;
+}
+
 /* ------------------------------------------------------------------------- */
 /* Output                                                                      */
 /* ------------------------------------------------------------------------- */
@@ -2668,6 +2682,11 @@ int main(int argc, char **argv)
 		setError(0, "fresh swap failed: %s", why);
 	else if (!H.swapSync && diskSwap(H.swapSlots, why, sizeof why))
 		setError(0, "swap disk: %s", why);
+	int mthp = 0;
+	for (int o = 2; o < 9; o++) mthp |= H.orders[o] != THP_NEVER;
+	if (mthp && zswapWasEnabled())
+		fprintf(stderr, "mmm-live: warning: zswap was enabled on this boot (kernel log: 'zswap: loaded'): large folios "
+			"are swapped in as order-0 pages until reboot (mm/memory.c alloc_swap_folio, zswap_never_enabled)\n");
 	if (!nswap && H.swapSync) fprintf(stderr, "mmm-live: warning: no swap device is active (run scripts/live-setup.sh)\n");
 	else if (nswap > 1) fprintf(stderr, "mmm-live: warning: %d swap devices are active; slots may go to any of them\n", nswap);
 
