@@ -171,3 +171,31 @@ func collapseErrors() throws {
     try w.collapse(pid, a, mib2)                                                     // SCAN_PMD_MAPPED
     #expect(w.invariantViolations() == [])
 }
+
+// KernelPolicy.madvCollapse: 6.12 (hpage_collapse_scan_pmd: SCAN_PAGE_RO when no
+// PTE is writable [S: Debian 6.12 mm/khugepaged.c]) refuses a range left read-only
+// by fork, and takes it once one page is written; before 6.1 the advice is unknown.
+@Test("6.12: a read-only range after fork is refused (SCAN_PAGE_RO → EINVAL), a written page lets it collapse; 5.15: EINVAL")
+func collapseOlderKernels() throws {
+    var c = WorldConfig.small()
+    c.policy = KernelPolicy.preset("6.12")!
+    var w = try World(c)
+    let parent = w.createProcess()
+    let a = try w.mmap(parent, length: 2 * mib2)
+    try w.access(parent, a, mib2, read: false, write: true, value: 5)
+    _ = try w.fork(parent)
+    let before = try WorldSnapshot(w, parent, a, pages: 512)
+    #expect(throws: MMMError.invalidArgument) { try w.collapse(parent, a, mib2) }
+    #expect(try WorldSnapshot(w, parent, a, pages: 512) == before)
+    try w.write(parent, a, 6)                                          // COW: one writable PTE
+    try w.collapse(parent, a, mib2)
+    try expectPmdThp(w, parent, a)
+    #expect(w.invariantViolations() == [])
+
+    c.policy = KernelPolicy.preset("5.15")!
+    var old = try World(c)
+    let pid = old.createProcess()
+    let b = try old.mmap(pid, length: 2 * mib2)
+    try old.access(pid, b, mib2, read: false, write: true, value: 1)
+    #expect(throws: MMMError.invalidArgument) { try old.collapse(pid, b, mib2) }
+}

@@ -281,3 +281,22 @@ func mremapMultiVma() throws {
     #expect(w.processes[0].vmas.filter { $0.start >= to && $0.end <= to + 16 * page }.count == 3)
     #expect(w.invariantViolations() == [])
 }
+
+// KernelPolicy.mremapMultiVma: before 6.17 (no remap_move; the 6.12 source) a
+// pure move must stay inside one VMA: remap_is_valid() → EFAULT.
+@Test("6.12: a fixed move of a range of three VMAs is EFAULT, nothing moves")
+func mremapMultiVmaOlder() throws {
+    var c = WorldConfig.small()
+    c.policy = KernelPolicy.preset("6.12")!
+    var w = try World(c)
+    let pid = w.createProcess()
+    let a = try w.mmap(pid, length: 16 * page)
+    let d = try w.mmap(pid, length: 64 * page)
+    try w.access(pid, a, 16 * page, read: false, write: true, value: 1)
+    try w.mprotect(pid, a + 4 * page, 4 * page, .read)
+    #expect(throws: MMMError.fault) {
+        try w.mremap(pid, a, oldLength: 16 * page, newLength: 16 * page, flags: [.mayMove, .fixed], newAddress: d + 8 * page)
+    }
+    #expect(try w.rows(pid, a, 16) == "WWWWAAAAWWWWWWWW")
+    #expect(w.invariantViolations() == [])
+}

@@ -21,6 +21,10 @@
 /// read-only after fork collapses too (no writable PTE needed), with 0 minor
 /// and 0 major faults.
 ///
+/// Older kernels (KernelPolicy.madvCollapse): before 6.1 the advice is
+/// unknown (EINVAL); through 6.12 a 2 MiB without a writable present PTE is
+/// refused (SCAN_PAGE_RO, EINVAL after the walk goes on).
+///
 /// Errors (`madvise_collapse_errno`): EINVAL for VM_NOHUGEPAGE, a range with
 /// no whole aligned 2 MiB while it is not empty, a 2 MiB without a PMD table
 /// or with uffd-wp entries; EAGAIN when a folio has references besides its
@@ -29,12 +33,12 @@
 /// folio is free. A refused 2 MiB leaves its PTEs as they were (swap-ins done
 /// before the refusal stay done).
 public enum CollapseResult: Sendable {
-    case succeeded, pmdMapped, pmdNull, pmdNone, pteUffdWp, pageCount, exceedNone, allocFailed, failed
+    case succeeded, pmdMapped, pmdNull, pmdNone, pteUffdWp, pageRO, pageCount, exceedNone, allocFailed, failed
 
     /// Whether `madvise_collapse` goes on to the next 2 MiB after this result.
     var continues: Bool {
         switch self {
-        case .succeeded, .pmdMapped, .pmdNull, .pteUffdWp, .pageCount: return true
+        case .succeeded, .pmdMapped, .pmdNull, .pteUffdWp, .pageRO, .pageCount: return true
         case .pmdNone, .exceedNone, .allocFailed, .failed: return false
         }
     }
@@ -57,6 +61,7 @@ extension World {
     public mutating func collapse(_ pid: Int32, _ addr: UInt64, _ len: UInt64) throws(MMMError) {
         defer { afterOperation() }
         let p = try checkPid(pid)
+        guard policy.madvCollapse != .none else { throw .invalidArgument }   // Policy: before 6.1, unknown advice
         let (start, end) = try checkRange(addr, len)
         try checkMapped(p, start, end)
         var a = start
@@ -142,6 +147,7 @@ extension World {
     /// `swapped` tells whether swap entries are there.
     func collapseCheckPtes(_ p: Int, _ haddr: UInt64, armed: Bool, swapped: inout Bool) -> CollapseResult {
         swapped = false
+        var writable = false
         for i in 0..<512 {
             let a = haddr + UInt64(i) * VA.pageSize
             let pte = pteValue(p, a)
@@ -153,6 +159,7 @@ extension World {
                 swapped = true
             case .present:
                 if fmt.isUffdWp(pte) { return .pteUffdWp }
+                if fmt.isWrite(pte) { writable = true }
                 guard let f = normalFrame(pte) else {            // the zero page
                     if armed { return .exceedNone }
                     continue
@@ -166,6 +173,8 @@ extension World {
                 return .failed
             }
         }
+        // Policy madvCollapse: through 6.12 one writable PTE is needed (SCAN_PAGE_RO).
+        if policy.madvCollapse == .needsWritable && !writable { return .pageRO }
         return .succeeded
     }
 }

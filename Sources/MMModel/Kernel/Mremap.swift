@@ -72,7 +72,8 @@ extension World {
             // mremap_to()
             guard newLen <= VA.userTop, newAddress <= VA.userTop - newLen else { throw .invalidArgument }
             if addr + oldLen > newAddress && newAddress + newLen > addr { throw .invalidArgument }
-            if oldLen == newLen { return try remapMove(p, addr, oldLen, to: newAddress) }
+            // Policy mremapMultiVma: 6.17+ remap_move(); before, one VMA (remap_is_valid's EFAULT).
+            if oldLen == newLen && policy.mremapMultiVma { return try remapMove(p, addr, oldLen, to: newAddress) }
             try unmapForMremap(p, newAddress, newAddress + newLen)
             guard processes[p].vmaIndex(addr) != nil else { throw .fault }
             var len = oldLen

@@ -24,6 +24,16 @@ public struct KernelPolicy: Hashable, Sendable {
 
     // MARK: Switch value types
 
+    /// What MADV_COLLAPSE accepts (switch `madvCollapse`).
+    public enum MadvCollapse: String, Hashable, Sendable, CaseIterable {
+        /// ≤ 6.0: unknown advice, EINVAL.
+        case none
+        /// 6.1-6.12: a 2 MiB without a writable PTE is refused (SCAN_PAGE_RO).
+        case needsWritable
+        /// 6.18: no writable PTE needed.
+        case any
+    }
+
     /// What `do_wp_page` does for an anonymous page that is not known exclusive
     /// (spec §3.3, §3.10, table V4).
     public enum WpReuseRule: String, Hashable, Sendable, CaseIterable {
@@ -174,6 +184,17 @@ public struct KernelPolicy: Hashable, Sendable {
     /// to a protected page clears UW in the kernel and goes on (W2), no event.
     /// The feature implies WP_UNPOPULATED. Off: unknown feature. [L/S: 6.12]
     public var uffdWpAsync = true
+    /// MADV_COLLAPSE (Kernel/Collapse.swift): unknown before 6.1 (Zach
+    /// O'Keefe, "mm/madvise: introduce MADV_COLLAPSE sync hugepage collapse",
+    /// 7d8faaf15545, 6.1); through 6.12 a 2 MiB needs one writable PTE
+    /// (`hpage_collapse_scan_pmd` / `__collapse_huge_page_isolate`:
+    /// SCAN_PAGE_RO, EINVAL) [S: 6.12]; 6.18 collapses read-only, zero-page and
+    /// swapped-only ranges too [K; onset between them U].
+    public var madvCollapse = MadvCollapse.any
+    /// 6.17+: Lorenzo Stoakes, "mm/mremap: permit mremap() move of multiple
+    /// VMAs" (`remap_move`): a pure MREMAP_FIXED move may span several VMAs [K:
+    /// 6.18; not in the 6.12 source]. Off: the range must lie in one VMA (EFAULT).
+    public var mremapMultiVma = true
 
     public init() {}
 
@@ -194,6 +215,8 @@ public struct KernelPolicy: Hashable, Sendable {
             return p
         case "6.12":
             p.largeFolioReuse = false
+            p.madvCollapse = .needsWritable
+            p.mremapMultiVma = false
             p.fpbAPI = .v6_10
             p.hugeZeroWriteAllocates = false
         case "6.11":
@@ -212,12 +235,14 @@ public struct KernelPolicy: Hashable, Sendable {
             p.mthpFaults = false
             p.uffdWpAsync = false                               // 6.7
             if name == "6.1" {
+                // (MADV_COLLAPSE itself is 6.1: needsWritable from the 6.12 preset.)
                 p.mprotectUpgrade = .exclusiveDirty
                 p.uffdUnprotectUpgrade = false                  // 6.3
                 p.uffdWpUnpopulated = false                     // 6.4
             }
         case "5.15":
             p = preset("6.1")!
+            p.madvCollapse = .none
             p.anonExclusive = false
             p.wpReuse = .refcountOne
             p.swapInReuse = .reuseSwapPage
@@ -241,6 +266,7 @@ public struct KernelPolicy: Hashable, Sendable {
         "anonExclusive", "wpReuse", "largeFolioReuse", "swapInReuse", "forkBatching", "fpbAPI",
         "forkPinnedGate", "mthpFaults", "mthpSwapOut", "mapLargeSwapCacheFolio", "largeSwapIn",
         "mprotectUpgrade", "hugeZeroWriteAllocates", "uffdUnprotectUpgrade", "uffdWpUnpopulated", "uffdWpAsync",
+        "madvCollapse", "mremapMultiVma",
     ]
 
     /// The values a switch accepts (booleans: `on`/`off`, also true/false, 1/0).
@@ -250,6 +276,7 @@ public struct KernelPolicy: Hashable, Sendable {
         case "swapInReuse": return SwapInReuse.allCases.map(\.rawValue)
         case "forkPinnedGate": return ForkPinnedGate.allCases.map(\.rawValue)
         case "mprotectUpgrade": return MprotectUpgrade.allCases.map(\.rawValue)
+        case "madvCollapse": return MadvCollapse.allCases.map(\.rawValue)
         case "fpbAPI": return ["v6_10", "v6_17"]
         default: return switchNames.contains(name) ? ["on", "off"] : nil
         }
@@ -290,6 +317,8 @@ public struct KernelPolicy: Hashable, Sendable {
         case "uffdUnprotectUpgrade": uffdUnprotectUpgrade = try bool()
         case "uffdWpUnpopulated": uffdWpUnpopulated = try bool()
         case "uffdWpAsync": uffdWpAsync = try bool()
+        case "madvCollapse": madvCollapse = try pick(MadvCollapse.self)
+        case "mremapMultiVma": mremapMultiVma = try bool()
         default: throw .invalidArgument
         }
     }
@@ -314,6 +343,8 @@ public struct KernelPolicy: Hashable, Sendable {
         case "uffdUnprotectUpgrade": return b(uffdUnprotectUpgrade)
         case "uffdWpUnpopulated": return b(uffdWpUnpopulated)
         case "uffdWpAsync": return b(uffdWpAsync)
+        case "madvCollapse": return madvCollapse.rawValue
+        case "mremapMultiVma": return b(mremapMultiVma)
         default: return nil
         }
     }
