@@ -300,3 +300,41 @@ func ksmZeroPagesOff() throws {
     w.testingSetPte(p1, b, st.entry)
     expectOnly(&w, .rmapAddr)
 }
+
+@Test("KSM states under a mixed workload (merge, write, reclaim, PAGEOUT, swap-in, unmerge, fork, exit, DONTNEED) pass every rule after every operation",
+      arguments: [SwapDeviceKind.synchronous, .asynchronous])
+func ksmMixedWorkload(device: SwapDeviceKind) throws {
+    var c = WorldConfig.small()
+    c.swapDevice = device
+    c.ksmUseZeroPages = device == .asynchronous
+    var w = try World(c)
+    var rng = SplitMix64(seed: 7)
+    func below(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+    var procs: [(pid: Int32, a: UInt64)] = []
+    for _ in 0..<3 {
+        let pid = w.createProcess()
+        procs.append((pid, try w.mmap(pid, length: 16 * page)))
+    }
+    var merged = 0, swappedKsm = 0
+    for _ in 0..<3000 {
+        let i = below(procs.count)
+        let (pid, a) = procs[i]
+        let pg = a + UInt64(below(16)) * page
+        switch below(11) {
+        case 0, 1: try w.write(pid, pg, UInt64(below(3)))
+        case 2: _ = try w.read(pid, pg)
+        case 3: merged += try w.ksmMerge(pid, a, 16 * page)
+        case 4:
+            if try w.pageState(pid, pg).ksm { swappedKsm += 1 }
+            try w.reclaim(pid, pg, page)
+        case 5: try w.pageout(pid, a, 16 * page)
+        case 6: try w.ksmUnmerge(pid, pg, page)
+        case 7: if procs.count < 6 { procs.append((try w.fork(pid), a)) }
+        case 8: if procs.count > 2 { try w.exit(pid); procs.remove(at: i) }
+        case 9: try w.madvise(pid, pg, page, .dontneed)
+        default: _ = try? w.folioReferenced(try w.pageState(pid, pg).pfn)   // throws for none, swap and the zero page
+        }
+    }
+    #expect(merged > 100 && swappedKsm > 10)                       // the workload reached the KSM states
+    #expect(w.invariantViolations() == [])
+}
