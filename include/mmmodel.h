@@ -1825,6 +1825,9 @@ int mmm_folio_referenced(mmm_world *w, mmm_pid pid, uint64_t addr, int *referenc
  *   largeSwapIn            on|off   large-folio swap-in, sync devices (6.12)
  *   mprotectUpgrade        none|exclusiveDirty|exclusive
  *   hugeZeroWriteAllocates on|off   write to the huge zero PMD allocates a THP
+ *   uffdUnprotectUpgrade   on|off   uffd unprotect maps exclusive pages writable (6.3)
+ *   uffdWpUnpopulated      on|off   UFFD_FEATURE_WP_UNPOPULATED exists (6.4)
+ *   uffdWpAsync            on|off   UFFD_FEATURE_WP_ASYNC exists (6.7)
  *
  * The policy can change only while the world has no process (a policy changed
  * under live page tables would mix two kernels' states).
@@ -1899,6 +1902,144 @@ struct mmm_fork_op_counters {
  * -ESRCH if @pid was never created.  Since: 0.1.
  */
 int mmm_fork_op_counters(mmm_world *w, mmm_pid pid, struct mmm_fork_op_counters *out);
+
+/* ------------------------------------------------------------------------ */
+/* userfaultfd write-protect and soft-dirty (issue 6)                         */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * userfaultfd in write-protect mode (spec semantics §6.2): a range registered
+ * with mmm_uffd_register_wp() gets VM_UFFD_WP; mmm_uffd_writeprotect() sets or
+ * clears the uffd-wp bit of its PTEs (present: UW, which write-protects; swap:
+ * SUW; none PTEs: a UFFD_WP PTE marker when the context has
+ * MMM_UFFD_FEATURE_WP_UNPOPULATED). A write to a protected page is a trap: the
+ * model's monitor records an event (mmm_uffd_event_get()) and unprotects the
+ * page before the fault is retried, as a typical monitor does; with
+ * MMM_UFFD_FEATURE_WP_ASYNC the kernel clears the bit itself and nothing is
+ * recorded. mmm_page_state() shows the bits (mmm_pte_uffd_wp(),
+ * mmm_pte_swp_uffd_wp(); a marker decodes as MMM_PTE_KIND_MARKER).
+ * Soft-dirty (§6.1): mmm_clear_refs_soft_dirty() is "echo 4 >
+ * /proc/PID/clear_refs"; it changes nothing in a world whose format has
+ * MMM_ARCH_CFG_NO_SOFT_DIRTY (the kernel on these machines and every arm64
+ * kernel build without CONFIG_MEM_SOFT_DIRTY).
+ */
+
+/* Features of the userfaultfd context (UFFDIO_API) for mmm_uffd_register_wp(). */
+#define MMM_UFFD_FEATURE_EVENT_FORK     0x1u /* UFFD_FEATURE_EVENT_FORK: fork keeps VM_UFFD_WP */
+#define MMM_UFFD_FEATURE_WP_UNPOPULATED 0x2u /* markers on none PTEs (6.4+) */
+#define MMM_UFFD_FEATURE_WP_ASYNC       0x4u /* writes resolved in the kernel (6.7+); implies WP_UNPOPULATED */
+
+/**
+ * mmm_uffd_register_wp() - UFFDIO_REGISTER with UFFDIO_REGISTER_MODE_WP.
+ * @w:        the world.
+ * @pid:      a live process.
+ * @addr:     page-aligned start.
+ * @len:      page-aligned length, > 0; every page must be mapped.
+ * @features: MMM_UFFD_FEATURE_* of the context.
+ *
+ * The VMAs are split at the ends and get VM_UFFD_WP; a VMA registered again
+ * takes the new features. Registration arms the VMAs: their first-touch and
+ * skip-swap-cache swap-in faults allocate order-0 folios only.
+ * Context: One thread at a time per world.
+ * Return: 0; -EINVAL if @w is NULL, the range is not page-aligned or empty,
+ * @features has unknown bits, or the world's kernel lacks a feature
+ * (WP_UNPOPULATED before 6.4, WP_ASYNC before 6.7, no uffd-wp support with
+ * MMM_ARCH_CFG_NO_UFFD_WP); -ESRCH if @pid is not a live process; -EFAULT if
+ * part of the range is not mapped.  Since: 0.1.
+ */
+int mmm_uffd_register_wp(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t len, uint32_t features);
+
+/**
+ * mmm_uffd_unregister() - UFFDIO_UNREGISTER.
+ * @w:    the world.
+ * @pid:  a live process.
+ * @addr: page-aligned start.
+ * @len:  page-aligned length, > 0; every page must be mapped.
+ *
+ * The write protection of the registered VMAs in the range is dropped as by
+ * mmm_uffd_writeprotect() with @protect 0 (markers removed, exclusive pages
+ * made writable from 6.3), then VM_UFFD_WP is cleared. Unregistered VMAs in
+ * the range are left alone.
+ * Context: One thread at a time per world.
+ * Return: 0; -EINVAL for NULL @w or a bad range; -ESRCH; -EFAULT if part of
+ * the range is not mapped.  Since: 0.1.
+ */
+int mmm_uffd_unregister(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t len);
+
+/**
+ * mmm_uffd_writeprotect() - UFFDIO_WRITEPROTECT.
+ * @w:       the world.
+ * @pid:     a live process.
+ * @addr:    page-aligned start.
+ * @len:     page-aligned length, > 0.
+ * @protect: 1 for UFFDIO_WRITEPROTECT_MODE_WP, 0 to unprotect.
+ *
+ * Protect: present PTEs get UW (read-only), swap PTEs SUW, none PTEs a
+ * UFFD_WP marker when the context has WP_UNPOPULATED. Unprotect: the bits
+ * and markers go; from 6.3 (switch uffdUnprotectUpgrade) an AnonExclusive
+ * page of a writable VMA is mapped writable at once.
+ * Context: One thread at a time per world.
+ * Return: 0; -EINVAL for NULL @w, a bad range, @protect other than 0 or 1, or
+ * a page outside every VM_UFFD_WP VMA (the kernel says -ENOENT); -ESRCH;
+ * -EFAULT if part of the range is not mapped.  Since: 0.1.
+ */
+int mmm_uffd_writeprotect(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t len, int protect);
+
+#define MMM_UFFD_EVENT_WRITE 0x1u /* the fault was a write (UFFD_PAGEFAULT_FLAG_WRITE) */
+
+/**
+ * struct mmm_uffd_event - One write the monitor was told about.
+ * @size:    set by the caller to sizeof(struct mmm_uffd_event).
+ * @flags:   MMM_UFFD_EVENT_* (a uffd-wp trap is always a write).
+ * @pid:     the faulting process.
+ * @reserved: 0.
+ * @address: the faulting page's address.
+ */
+struct mmm_uffd_event {
+	uint32_t size;
+	uint32_t flags;
+	mmm_pid pid;
+	uint32_t reserved;
+	uint64_t address;
+};
+
+/**
+ * mmm_uffd_event_count() - How many uffd-wp events the world has recorded.
+ * @w:     the world.
+ * @count: receives the number of events since the world was created.
+ *
+ * Context: One thread at a time per world. State is unchanged.
+ * Return: 0; -EINVAL if @w or @count is NULL.  Since: 0.1.
+ */
+int mmm_uffd_event_count(mmm_world *w, uint64_t *count);
+
+/**
+ * mmm_uffd_event_get() - One recorded uffd-wp event, oldest first.
+ * @w:     the world.
+ * @index: 0 ... count - 1.
+ * @out:   receives the event; @out->size must be set.
+ *
+ * Context: One thread at a time per world. State is unchanged.
+ * Return: 0; -EINVAL if @w or @out is NULL or @out->size is too small;
+ * -ERANGE if @index is not below the count.  Since: 0.1.
+ */
+int mmm_uffd_event_get(mmm_world *w, uint64_t index, struct mmm_uffd_event *out);
+
+/**
+ * mmm_clear_refs_soft_dirty() - "echo 4 > /proc/PID/clear_refs".
+ * @w:   the world.
+ * @pid: a live process.
+ *
+ * Starts soft-dirty tracking of every VMA of @pid: VM_SOFTDIRTY cleared,
+ * present PTEs write-protected with soft-dirty cleared (not maybe-pinned
+ * pages of a process that has pinned), swap PTEs lose their soft-dirty bit.
+ * Nothing changes without CONFIG_MEM_SOFT_DIRTY (MMM_ARCH_CFG_NO_SOFT_DIRTY,
+ * or arm64).
+ * Context: One thread at a time per world.
+ * Return: 0; -EINVAL if @w is NULL; -ESRCH if @pid is not a live process.
+ * Since: 0.1.
+ */
+int mmm_clear_refs_soft_dirty(mmm_world *w, mmm_pid pid);
 
 /* ------------------------------------------------------------------------ */
 /* Scenarios                                                                 */

@@ -42,3 +42,12 @@ func worldLimitsMatchHeader() throws {
     c.swapSlots = Int(MMM_WORLD_MAX_SWAP_SLOTS) + 1
     #expect(throws: MMMError.invalidArgument) { try World(c) }
 }
+
+@Test("MMM_UFFD_FEATURE_* are UffdFeatures raw values; MMM_UFFD_EVENT_WRITE is bit 0")
+func uffdFeaturesMatchHeader() {
+    #expect(UffdFeatures.eventFork.rawValue == MMM_UFFD_FEATURE_EVENT_FORK)
+    #expect(UffdFeatures.wpUnpopulated.rawValue == MMM_UFFD_FEATURE_WP_UNPOPULATED)
+    #expect(UffdFeatures.wpAsync.rawValue == MMM_UFFD_FEATURE_WP_ASYNC)
+    #expect(UffdFeatures.all.rawValue == MMM_UFFD_FEATURE_EVENT_FORK | MMM_UFFD_FEATURE_WP_UNPOPULATED | MMM_UFFD_FEATURE_WP_ASYNC)
+    #expect(MMM_UFFD_EVENT_WRITE == 1)
+}
