@@ -129,13 +129,33 @@ func ksmMergeableAndFork() throws {
     #expect(w.invariantViolations() == [])
 }
 
-@Test("KSM: a maybe-pinned page is not merged (write_protect_page: an extra reference); PAGEOUT skips a KSM page mapped twice (R-KSM-5)")
-func ksmPinnedAndPageout() throws {
+@Test("KSM [K]: a pinned first page of a content is a partner write_protect_page refuses: each later identical page is made KSM and broken at once (break_cow), a private AE read-only copy; no KSM page")
+func ksmPinnedPartner() throws {
     var w = try World(.small())
     let (pid, a) = try written(&w, pages: 3)
     let id = try w.pin(pid, a, page, write: true)
-    #expect(try w.ksmMerge(pid, a, 3 * page) == 2)
-    #expect(try w.rows(pid, a, 3) == "Wrr")
+    let before = try (1...2).map { try w.pfn(pid, a + UInt64($0) * page) }
+    let f0 = try w.faults(pid)
+    #expect(try w.ksmMerge(pid, a, 3 * page) == 0)
+    #expect(try w.rows(pid, a, 3) == "WAA")
+    #expect(try (1...2).map { try w.pfn(pid, a + UInt64($0) * page) } != before)   // new frames
+    #expect(delta(try w.faults(pid), f0) == [0, 0])                     // ksmd's faults, not the process's
+    #expect(w.ksmCounters() == KsmCounters())
+    try w.write(pid, a + page, 1)
+    #expect(delta(try w.faults(pid), f0) == [1, 0])                     // [K] a write to each is 1 minor (reuse)
+    try w.unpin(id)
+    try w.exit(pid)
+    #expect(w.frames.freeFrames == w.frames.count)
+    #expect(w.invariantViolations() == [])
+}
+
+@Test("KSM: a pinned page later in scan order stays out; PAGEOUT skips a KSM page mapped twice (R-KSM-5)")
+func ksmPinnedAndPageout() throws {
+    var w = try World(.small())
+    let (pid, a) = try written(&w, pages: 3)
+    let id = try w.pin(pid, a + page, page, write: true)
+    #expect(try w.ksmMerge(pid, a, 3 * page) == 2)                      // pages 0 and 2
+    #expect(try w.rows(pid, a, 3) == "rWr")
     #expect(try w.pageout(pid, a, 3 * page) == 0)
     try w.unpin(id)
     try w.exit(pid)
@@ -157,7 +177,7 @@ private func ksmTwoProcesses(_ c: WorldConfig = .small()) throws -> (World, Int3
     return (w, p1, a, p2, b + 3 * page, k)
 }
 
-@Test("KSM swap on zram: reclaim unmaps both mappings through rmap_walk_ksm (one slot, count 2, no SX); swap-in: the first fault maps the folio read back, the other gets a private copy (ksm_might_need_to_copy)")
+@Test("KSM swap on zram [K]: reclaim unmaps both mappings through rmap_walk_ksm (one slot, count 2, no SX); swap-in: the first fault maps the folio read back, the other gets a private copy (ksm_might_need_to_copy)")
 func ksmSwapZram() throws {
     var (w, p1, a, p2, b, _) = try ksmTwoProcesses()
     #expect(try w.reclaim(p1, a, page) == 1)
@@ -170,14 +190,19 @@ func ksmSwapZram() throws {
     var f = try w.faults(p2)
     #expect(try w.read(p2, b) == 7)
     #expect(delta(try w.faults(p2), f) == [0, 1])
-    #expect(try w.pageState(p2, b).ksm == false && w.rows(p2, b, 1) == "r")   // not exclusive: SX clear, cache ref
+    #expect(try w.pageState(p2, b).ksm == false && w.pageState(p2, b).swapCache)
+    #expect(try w.rows(p2, b, 1) == "r")                                  // not exclusive: SX clear, cache ref
     // p1: a swap-cache hit on a folio now mapped at another address → a private copy, exclusive (§4.5), minor.
     f = try w.faults(p1)
     #expect(try w.read(p1, a) == 7)
     #expect(delta(try w.faults(p1), f) == [1, 0])
     #expect(w.ksm.swapinCopies == 1)
     #expect(try w.pfn(p1, a) != w.pfn(p2, b))
-    #expect(try w.rows(p1, a, 1) == "W")                                  // fresh copy: exclusive, writable on read (6.11+)
+    #expect(try w.rows(p1, a, 1) == "W" && !w.pageState(p1, a).swapCache)   // fresh copy: exclusive, writable on read (6.11+)
+    // [K] 6.18 (a memcg's force_empty after clear_refs reclaimed a KSM page mapped by two
+    // processes at different addresses): one slot for both; the first reader 1 major, a
+    // swap-cache folio that is not KSM; the second 1 minor, a new frame outside the swap
+    // cache, vmstat ksm_swpin_copy + 1.
     #expect(w.invariantViolations() == [])
 }
 

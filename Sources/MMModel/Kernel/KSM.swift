@@ -8,7 +8,7 @@
 ///
 /// Checked on the live 6.18 kernel (8 pages of one content in one process;
 /// 300 pages; zero-filled pages with use_zero_pages, fork, write, DONTNEED,
-/// unmerge): the second page of a content in scan order becomes the KSM page
+/// unmerge; a pinned first page): the second page of a content in scan order becomes the KSM page
 /// and the first maps it; `max_page_sharing` 256 gives 256 + 44 mappings on
 /// two KSM pages for 300 pages (stable_node_chains 1, dups 2); zero-page
 /// merges count in ksm_zero_pages, a fork child starts with its parent's
@@ -17,9 +17,7 @@
 /// Model limits: one merge runs a whole settled pass at once, processes in pid
 /// order (the kernel's mm list is in MADV_MERGEABLE order), VMAs and pages in
 /// address order; large folios and PMD mappings are not merged (the kernel
-/// splits a large folio first); a page `write_protect_page` would refuse (an
-/// extra reference: a pin) never enters the unstable tree (the kernel inserts
-/// it, then a partner merging with it is made KSM and broken again at once).
+/// splits a large folio first).
 extension World {
     /// `ksm_max_page_sharing` (the default): mappings of one KSM page before a
     /// stable node gets a dup.
@@ -92,14 +90,29 @@ extension World {
         if let k = ksmStableSearch(token) {           // stable_tree_search() + try_to_merge_with_ksm_page()
             return ksmReplace(p, a, s, with: k) ? 1 : 0
         }
-        guard ksmCanWriteProtect(s, f) else { return 0 }
         guard let u = unstable[token] else {          // unstable_tree_search_insert(): first of its content
-            unstable[token] = (p, a)
+            unstable[token] = (p, a)                  // even a page write_protect_page will refuse
             return 0
         }
         // try_to_merge_two_pages(): this page becomes the KSM page, then the
         // tree page is replaced by it.
-        guard let us = pteSlot(u.p, u.a), let uf = normalFrame(Pte(tables.words[us])), uf != f else { return 0 }
+        guard let us = pteSlot(u.p, u.a), let uf = normalFrame(Pte(tables.words[us])), uf != f,
+              ksmCanWriteProtect(s, f) else { return 0 }
+        if !ksmCanWriteProtect(us, uf) {
+            // The tree page refuses (a pin): break_cow() undoes the KSM page at
+            // once, an unshare fault run by ksmd (charged to no process) that
+            // leaves a private copy, AE and read-only. The tree page stays in
+            // the unstable tree, so every later page of this content does the
+            // same, pass after pass [K: with the first page pinned, the others
+            // get new frames at every scan and a write to each is 1 minor].
+            guard frames.canAllocate(order: 0), let vi = processes[p].vmaIndex(a) else { return 0 }
+            ksmWriteProtect(s, f)
+            frames.insertFlags(f, [.ksm, .dirty])
+            let counters = processes[p].counters
+            try? wpPageCopy(p, vi, a, s, unshare: true)
+            processes[p].counters = counters
+            return 0
+        }
         ksmWriteProtect(s, f)
         frames.insertFlags(f, [.ksm, .dirty])
         frames.ksm.insert(f, token: token, vpns: [a >> VA.pageShift])
