@@ -1828,6 +1828,8 @@ int mmm_folio_referenced(mmm_world *w, mmm_pid pid, uint64_t addr, int *referenc
  *   uffdUnprotectUpgrade   on|off   uffd unprotect maps exclusive pages writable (6.3)
  *   uffdWpUnpopulated      on|off   UFFD_FEATURE_WP_UNPOPULATED exists (6.4)
  *   uffdWpAsync            on|off   UFFD_FEATURE_WP_ASYNC exists (6.7)
+ *   madvCollapse           none|needsWritable|any   MADV_COLLAPSE (6.1; read-only ranges 6.18)
+ *   mremapMultiVma         on|off   an MREMAP_FIXED move may span VMAs (6.17)
  *
  * The policy can change only while the world has no process (a policy changed
  * under live page tables would mix two kernels' states).

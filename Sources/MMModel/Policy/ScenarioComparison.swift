@@ -52,6 +52,9 @@ public struct ScenarioComparison: Sendable {
             for (field, va, vb) in ScenarioComparison.counterFields(ca, cb) where va != vb {
                 counterRows.append(Row(what: "\(name) \(field)", a: "\(va)", b: "\(vb)"))
             }
+            // The writes the userfaultfd monitor was told about (uffd-wp traps).
+            let ea = a.uffdEvents.filter { $0.process == name }.count, eb = b.uffdEvents.filter { $0.process == name }.count
+            if ea != eb { counterRows.append(Row(what: "\(name) uffdEvents", a: "\(ea)", b: "\(eb)")) }
         }
         for sa in a.snapshots {
             guard let sb = b.snapshots.first(where: { $0.name == sa.name }) else { continue }
