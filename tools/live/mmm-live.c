@@ -45,10 +45,12 @@
  * pidfd_getfd when it protects or unprotects itself.
  *
  * KSM. `ksm merge` is MADV_MERGEABLE on the range (ksmd then scans every
- * mergeable range of every process, as the model's merge does); then ksmd is run (ksm/run = 1) until it has made three full scans after the
- * advice (a page is merged on its second scan), and stopped again. No scan
- * within the time limit stops the run with an error (a timeout, not a hang).
- * `ksm unmerge` is MADV_UNMERGEABLE.
+ * mergeable range of every process, as the model's merge does); then ksmd is
+ * run (ksm/run = 1) until it has made three full scans after the advice (a page
+ * is merged on its second scan) and a further full scan changed nothing (the
+ * model's passes repeat until one merges nothing), and stopped again. Not
+ * settling within the time limit stops the run with an error (a timeout, not a
+ * hang). `ksm unmerge` is MADV_UNMERGEABLE.
  *
  * mremap. `mremap PAGES N|SIZE [maymove] [fixed DEST] [as NAME]` is mremap(2)
  * with MREMAP_MAYMOVE / MREMAP_FIXED; the mapping names follow as in the model's
@@ -1962,19 +1964,34 @@ static double nowSeconds(void)
 /* Runs ksmd until it has made KSM_SCANS full scans (a page advised now is
  * merged on its second scan; the first one after the advice may be partial),
  * then stops it. 0, or -1 on a timeout. */
+/* What the merges have done so far: pages_shared, pages_sharing and
+ * ksm_zero_pages folded into one value that changes when any of them does. */
+static long ksmState(void)
+{
+	long z = readLong(KSM "ksm_zero_pages");
+	return readLong(KSM "pages_shared") * 1000003L + readLong(KSM "pages_sharing") * 1009L + (z < 0 ? 0 : z);
+}
+
 static int ksmSettle(long *scans)
 {
-	long start = readLong(KSM "full_scans"), now = start;
+	long start = readLong(KSM "full_scans"), now = start, seen = start, state = -1;
+	int settled = 0;
 	writeFile(KSM "run", "1");
 	double t0 = nowSeconds();
-	while (now >= 0 && now < start + KSM_SCANS && nowSeconds() - t0 < KSM_TIMEOUT_S) {
+	while (now >= 0 && !settled && nowSeconds() - t0 < KSM_TIMEOUT_S) {
 		struct timespec ts = {0, 2000000};
 		nanosleep(&ts, NULL);
 		now = readLong(KSM "full_scans");
+		if (now == seen) continue;
+		seen = now;
+		/* at least KSM_SCANS scans, then until a full scan changes nothing */
+		long st = ksmState();
+		settled = now >= start + KSM_SCANS && st == state;
+		state = st;
 	}
 	writeFile(KSM "run", "0");   /* waits for ksmd's current batch */
 	*scans = now - start;
-	return now >= start + KSM_SCANS ? 0 : -1;
+	return settled ? 0 : -1;
 }
 
 static int ksmMerge(const Stmt *s, unsigned long a, unsigned long len)
@@ -1985,8 +2002,8 @@ static int ksmMerge(const Stmt *s, unsigned long a, unsigned long len)
 	if (rc) return failedOp(s, strerror(errno));
 	long scans = 0;
 	if (ksmSettle(&scans)) {
-		setError(s->line, "'%s' in %s: ksmd made %ld of %d full scans in %d s (timeout; the merge is unstable)", s->text,
-			L->procs[me].name, scans, KSM_SCANS, KSM_TIMEOUT_S);
+		setError(s->line, "'%s' in %s: ksmd did not settle (%d full scans, the last changing nothing) in %d s: %ld scans "
+			"(timeout; the merge is unstable)", s->text, L->procs[me].name, KSM_SCANS + 1, KSM_TIMEOUT_S, scans);
 		return 0;
 	}
 	return 1;
