@@ -112,6 +112,20 @@ struct PolicyCompareTests {
         #expect(row(c, "parent write minor") == .init(what: "parent write minor", a: "4", b: "0"))
     }
 
+    @Test("the README's comparison is what mmm compare prints today")
+    func readmeComparison() throws {
+        let lines = try repoFile("README.md").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try #require(lines.firstIndex(of: "$ mmm compare examples/scenarios/seed-microbenchmark-6.10.mmm --preset 6.10 --preset 6.11"))
+        let shown = lines[(start + 1)...].prefix { $0 != "```" }.filter { $0 != "..." }
+        #expect(shown.count >= 6)
+        let text = try readScenario("seed-microbenchmark-6.10.mmm")
+        let c = ScenarioComparison(a: Scenario.run(text: text, name: "seed-microbenchmark-6.10.mmm", preset: "6.10", switches: []),
+                                   b: Scenario.run(text: text, name: "seed-microbenchmark-6.10.mmm", preset: "6.11", switches: []),
+                                   labelA: "kernel 6.10", labelB: "kernel 6.11")
+        let printed = Set(c.text.split(separator: "\n").map(String.init))
+        for l in shown { #expect(printed.contains(l), "README line not printed: '\(l)'") }
+    }
+
     @Test("every switch is documented with its release and its commit or thread, in the preset table and in the C header")
     func switchDocs() throws {
         let doc = try repoFile("docs/kernel-policy.md")
