@@ -363,3 +363,47 @@ func ksmMixedWorkload(device: SwapDeviceKind) throws {
     #expect(merged > 100 && swappedKsm > 10)                       // the workload reached the KSM states
     #expect(w.invariantViolations() == [])
 }
+
+@Test("KSM [K]: a PMD-mapped THP of one content is split and merged: the first pair is in one folio (the split fails under the partner's reference, the folio is split afterwards), so page 2 becomes the first KSM page; 2 KSM pages of 256 (pages_sharing 510)")
+func ksmSplitsThp() throws {
+    var c = WorldConfig.small()
+    c.thpEnabled = .madvise
+    var w = try World(c)
+    let pid = w.createProcess()
+    let a = try w.mmap(pid, length: mib2, align: mib2)
+    try w.madvise(pid, a, mib2, .hugepage)
+    try w.access(pid, a, mib2, read: false, write: true, value: 9)
+    #expect(try w.pageState(pid, a).pmdMapped)
+    let thp = try w.pfn(pid, a)
+    try w.ksmMerge(pid, a, mib2)
+    // [K] 6.18: p0, p2..p256 map THP page 2; p1, p257..p511 map THP page 258.
+    #expect(try w.pfn(pid, a) == thp + 2 && w.pfn(pid, a + 256 * page) == thp + 2)
+    #expect(try w.pfn(pid, a + page) == thp + 258 && w.pfn(pid, a + 511 * page) == thp + 258)
+    #expect(try w.pageState(pid, a).mapcount == 256 && w.pageState(pid, a + page).mapcount == 256)
+    var k = KsmCounters()
+    k.pagesShared = 2; k.pagesSharing = 510; k.stableNodeChains = 1; k.stableNodeDups = 2
+    #expect(w.ksmCounters() == k)
+    #expect(w.frames.freeFrames == w.frames.count - 2)                  // the other 510 pages freed
+    #expect(w.invariantViolations() == [])
+}
+
+@Test("KSM: a PTE-mapped 64 KiB folio shared with a fork child is split and merged in both; a pinned one cannot be split and stays")
+func ksmSplitsMthp() throws {
+    var (w, parent, child, a) = try forked64k()                          // 16 pages of 1, shared
+    let thp = try w.pfn(parent, a)
+    try w.ksmMerge(parent, a, 16 * page)                                 // the child's VMA is not mergeable
+    #expect(try w.pfn(parent, a) == thp + 2 && w.pfn(parent, a + 15 * page) == thp + 2)   // as with the THP above
+    #expect(try w.pageState(parent, a).mapcount == 17)                   // + the child's own mapping of that frame
+    #expect(try w.pageState(child, a + 2 * page).ksm && w.pageState(child, a).order == 0 && !w.pageState(child, a).ksm)
+    #expect(w.invariantViolations() == [])
+    var c2 = WorldConfig.small()
+    c2.thpOrders[4] = .always
+    var w2 = try World(c2)
+    let pid = w2.createProcess()
+    let b = try w2.mmap(pid, length: kib64, align: kib64)
+    try w2.access(pid, b, kib64, read: false, write: true, value: 1)
+    _ = try w2.pin(pid, b, page, write: true)
+    #expect(try w2.ksmMerge(pid, b, kib64) == 0)
+    #expect(try w2.pageState(pid, b + page).order == 4)
+    #expect(w2.invariantViolations() == [])
+}

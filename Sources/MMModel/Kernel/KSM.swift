@@ -16,8 +16,7 @@
 ///
 /// Model limits: one merge runs a whole settled pass at once, processes in pid
 /// order (the kernel's mm list is in MADV_MERGEABLE order), VMAs and pages in
-/// address order; large folios and PMD mappings are not merged (the kernel
-/// splits a large folio first).
+/// address order.
 extension World {
     /// `ksm_max_page_sharing` (the default): mappings of one KSM page before a
     /// stable node gets a dup.
@@ -49,13 +48,15 @@ extension World {
     mutating func ksmScan() -> Int {
         var total = 0
         while true {
-            let n = ksmScanPass()
+            var split = false
+            let n = ksmScanPass(&split)
             total += n
-            if n == 0 { return total }
+            if n == 0 && !split { return total }
         }
     }
 
-    mutating func ksmScanPass() -> Int {
+    /// One pass; `split` tells whether it split a large folio (progress too).
+    mutating func ksmScanPass(_ split: inout Bool) -> Int {
         var unstable: [UInt64: (p: Int, a: UInt64)] = [:]
         var merged = 0
         for p in processes.indices where !processes[p].exited {
@@ -63,9 +64,9 @@ extension World {
                 var a = v.start
                 while a < v.end {
                     let pmdEnd = min((a & ~(VA.pmdSize - 1)) + VA.pmdSize, v.end)
-                    guard let ps = pmdSlot(p, a), fmt.pmdIsTable(tables.words[ps]) else { a = pmdEnd; continue }
+                    guard let ps = pmdSlot(p, a), tables.words[ps] != 0 else { a = pmdEnd; continue }
                     while a < pmdEnd {
-                        merged += ksmScanPage(p, a, &unstable)
+                        merged += ksmScanPage(p, a, &unstable, &split)
                         a += VA.pageSize
                     }
                 }
@@ -75,9 +76,13 @@ extension World {
     }
 
     /// `cmp_and_merge_page()` for the page mapped at `a` in process `p`.
-    mutating func ksmScanPage(_ p: Int, _ a: UInt64, _ unstable: inout [UInt64: (p: Int, a: UInt64)]) -> Int {
-        guard let s = pteSlot(p, a), let f = normalFrame(Pte(tables.words[s])), frames.order(f) == 0 else { return 0 }
-        let fl = frames.flags(f)
+    /// A page of a large folio (PTE- or PMD-mapped) takes part too; the folio
+    /// is split when one of its pages is to be merged (`try_to_merge_one_page`
+    /// → `split_huge_page`), and not merged when it cannot be split.
+    mutating func ksmScanPage(_ p: Int, _ a: UInt64, _ unstable: inout [UInt64: (p: Int, a: UInt64)],
+                              _ split: inout Bool) -> Int {
+        guard let f = mappedFrame(p, a) else { return 0 }
+        let fl = frames.flags(frames.head(f))
         guard fl.contains(.anon) else { return 0 }
         if fl.contains(.ksm) {                        // merged already (a fork child's mapping gets its rmap_item)
             frames.ksm.note(f, a >> VA.pageShift)
@@ -85,9 +90,11 @@ extension World {
         }
         let token = frames.token[Int(f)]
         if config.ksmUseZeroPages && token == 0 {     // try_to_merge_with_zero_page()
+            guard let s = ksmSplitFor(p, a, &split) else { return 0 }
             return ksmReplace(p, a, s, with: nil) ? 1 : 0
         }
         if let k = ksmStableSearch(token) {           // stable_tree_search() + try_to_merge_with_ksm_page()
+            guard let s = ksmSplitFor(p, a, &split) else { return 0 }
             return ksmReplace(p, a, s, with: k) ? 1 : 0
         }
         guard let u = unstable[token] else {          // unstable_tree_search_insert(): first of its content
@@ -96,9 +103,17 @@ extension World {
         }
         // try_to_merge_two_pages(): this page becomes the KSM page, then the
         // tree page is replaced by it.
-        guard let us = pteSlot(u.p, u.a), let uf = normalFrame(Pte(tables.words[us])), uf != f,
-              ksmCanWriteProtect(s, f) else { return 0 }
-        if !ksmCanWriteProtect(us, uf) {
+        guard let uf = mappedFrame(u.p, u.a), uf != f else { return 0 }
+        if frames.order(frames.head(f)) > 0 && frames.head(uf) == frames.head(f) {
+            // Both in one large folio: the split fails under the other
+            // page's reference and the folio is split afterwards; they merge
+            // in the next pass.
+            _ = ksmSplitFor(p, a, &split)
+            return 0
+        }
+        guard let s = ksmSplitFor(p, a, &split), ksmCanWriteProtect(s, f) else { return 0 }
+        let us = ksmSplitFor(u.p, u.a, &split)
+        if us == nil || !ksmCanWriteProtect(us!, uf) {
             // The tree page refuses (a pin): break_cow() undoes the KSM page at
             // once, an unshare fault run by ksmd (charged to no process) that
             // leaves a private copy, AE and read-only. The tree page stays in
@@ -117,7 +132,27 @@ extension World {
         frames.insertFlags(f, [.ksm, .dirty])
         frames.ksm.insert(f, token: token, vpns: [a >> VA.pageShift])
         unstable[token] = nil
-        return ksmReplace(u.p, u.a, us, with: f) ? 2 : 1
+        return ksmReplace(u.p, u.a, us!, with: f) ? 2 : 1
+    }
+
+    /// Makes the page mapped at `a` of process `p` an order-0 page mapped by
+    /// a PTE, as `try_to_merge_one_page()` does with `split_huge_page()`:
+    /// every PMD mapping of its folio becomes PTEs, then the folio splits.
+    /// Returns the PTE's slot, or nil (nothing changed) when the folio cannot
+    /// be split (a pin or another extra reference: `can_split_folio`).
+    mutating func ksmSplitFor(_ p: Int, _ a: UInt64, _ split: inout Bool) -> Int? {
+        guard let f = mappedFrame(p, a) else { return nil }
+        let head = frames.head(f)
+        if frames.order(head) > 0 {
+            guard canSplitFolio(head) else { return nil }
+            var c = rmapCursor(folio: head)
+            while let m = rmapNext(&c) {
+                if m.isPmd { splitHugePmd(m.process, m.address) }
+            }
+            splitFolio(head)
+            split = true
+        }
+        return pteSlot(p, a)
     }
 
     /// `stable_tree_search()`: the KSM page of content `token` with the most
