@@ -326,19 +326,20 @@ func ksmZeroPagesOff() throws {
     expectOnly(&w, .rmapAddr)
 }
 
-@Test("KSM states under a mixed workload (merge, write, reclaim, PAGEOUT, swap-in, unmerge, fork, exit, DONTNEED) pass every rule after every operation",
+@Test("KSM states under a mixed workload (merge, write, reclaim, PAGEOUT, swap-in, unmerge, fork, exit, DONTNEED; zram, and a disk with use_zero_pages and 64 KiB folios) pass every rule after every operation",
       arguments: [SwapDeviceKind.synchronous, .asynchronous])
 func ksmMixedWorkload(device: SwapDeviceKind) throws {
     var c = WorldConfig.small()
     c.swapDevice = device
     c.ksmUseZeroPages = device == .asynchronous
+    if device == .asynchronous { c.thpOrders[4] = .always }            // 64 KiB folios, split by merges
     var w = try World(c)
     var rng = SplitMix64(seed: 7)
     func below(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
     var procs: [(pid: Int32, a: UInt64)] = []
     for _ in 0..<3 {
         let pid = w.createProcess()
-        procs.append((pid, try w.mmap(pid, length: 16 * page)))
+        procs.append((pid, try w.mmap(pid, length: 16 * page, align: kib64)))
     }
     var merged = 0, swappedKsm = 0
     for _ in 0..<3000 {
