@@ -68,7 +68,7 @@ struct UffdMarkerTests {
         #expect(try w.read(pid, a + pg) == 7)
     }
 
-    @Test("zap drops markers of anonymous VMAs; pageout and mprotect keep them; unprotect and unregister drop them")
+    @Test("zap drops markers of anonymous VMAs; pageout, MADV_FREE and mprotect keep them; unprotect and unregister drop them")
     func markerLifetime() throws {
         var w = try world()
         let pid = w.createProcess()
@@ -78,6 +78,8 @@ struct UffdMarkerTests {
         try w.madvise(pid, a, pg, .dontneed)                        // zap_install_uffd_wp_if_needed: anon → nothing
         #expect(w.fmt.isNone(try pte(w, pid, a)))
         _ = try w.pageout(pid, a + pg, pg)
+        #expect(w.fmt.kind(of: try pte(w, pid, a + pg)) == .marker)
+        try w.madvise(pid, a + pg, pg, .free)                       // madvise_free_pte_range: swap entries only
         #expect(w.fmt.kind(of: try pte(w, pid, a + pg)) == .marker)
         try w.mprotect(pid, a + 2 * pg, pg, .read)
         try w.mprotect(pid, a + 2 * pg, pg, .readWrite)
