@@ -1207,10 +1207,12 @@ int mmm_mprotect(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t len, uint32_
  * DONTNEED zaps the range; PAGEOUT swaps out each folio mapped only here
  * (spec §4.1, item 4), leaving maybe-pinned folios present, and discards
  * clean lazy-free ones; FREE makes the range lazy-free (clean, old, no longer
- * swap-backed; swap entries dropped); MERGEABLE merges each page with the
- * pages of identical content at the same address in other processes into one
- * KSM page at once (as ksmd would after its scans), UNMERGEABLE gives each KSM
- * mapping a private read-only copy through an unshare fault; COLD clears the
+ * swap-backed; swap entries dropped); MERGEABLE sets VM_MERGEABLE on the
+ * range, then runs ksmd's scans until they settle over every mergeable range
+ * of every process: identical pages, in one process or several, at any
+ * addresses, become read-only KSM pages (at most 256 mappings each);
+ * UNMERGEABLE gives each KSM mapping (and each zero page KSM mapped) a
+ * private read-only copy through an unshare fault; COLD clears the
  * accessed bits; HUGEPAGE / NOHUGEPAGE, DONTFORK / DOFORK and WIPEONFORK /
  * KEEPONFORK set and clear VMA flags (splitting VMAs); POPULATE_READ /
  * POPULATE_WRITE fault the range in, the faults counted to @pid (R-ACCT-2).

@@ -12,7 +12,8 @@
 /// Cost: O(processes × shifts × pages of the folio).
 ///
 /// An entry mapping a page anywhere else is invisible to the walk, as it would
-/// be to the kernel's; the checker reports it (RMAP-ADDR, INV-22).
+/// be to the kernel's; the checker reports it (RMAP-ADDR, INV-22). KSM folios
+/// are the exception: their walk follows their rmap_items (RmapKsm.swift).
 /// Spec: semantics §5.1, §5.2.
 
 /// One entry that maps a page of a folio: what `page_vma_mapped_walk()` reports.
