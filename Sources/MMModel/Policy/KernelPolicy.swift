@@ -161,8 +161,10 @@ public struct KernelPolicy: Hashable, Sendable {
     public var largeSwapIn = true
     /// mprotect's write upgrade (V19).
     public var mprotectUpgrade = MprotectUpgrade.exclusive
-    /// ~6.13+: a write fault on the huge zero PMD allocates a PMD THP (R-ZERO-5;
-    /// V27). Off: split into zero-page PTEs and copy one page. [K on 6.18; onset U]
+    /// 6.13+: Dev Jain, "mm: allocate THP on hugezeropage wp-fault"
+    /// (1ced09e0331f, v4 16 Sep 2024): a write fault on the huge zero PMD
+    /// allocates a PMD THP (R-ZERO-5; V27). Off: split into zero-page PTEs and
+    /// copy one page. [K on 6.18; L for the release]
     public var hugeZeroWriteAllocates = true
     /// 6.3+: David Hildenbrand, "mm/userfaultfd: rely on vma->vm_page_prot in
     /// uffd_wp_range()" (931298e103c2, posted 23 Dec 2022, merged for 6.3, not
