@@ -1161,6 +1161,45 @@ int mmm_mmap(mmm_world *w, mmm_pid pid, uint64_t len, uint64_t hint, uint32_t pr
  */
 int mmm_munmap(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t len);
 
+/* mremap() flags with Linux's values (mmm_mremap()). */
+#define MMM_MREMAP_MAYMOVE   1u
+#define MMM_MREMAP_FIXED     2u
+#define MMM_MREMAP_DONTUNMAP 4u
+
+/**
+ * mmm_mremap() - Resize or move a mapping.
+ * @w:        the world.
+ * @pid:      the process.
+ * @addr:     page-aligned start of the old range.
+ * @old_len:  bytes of the old range, rounded up to whole pages.
+ * @new_len:  bytes of the new range, rounded up to whole pages; at least 1.
+ * @flags:    0, MMM_MREMAP_MAYMOVE, or MMM_MREMAP_MAYMOVE | MMM_MREMAP_FIXED.
+ * @new_addr: with MMM_MREMAP_FIXED, the page-aligned destination (whatever
+ *            is mapped there is unmapped first); otherwise ignored.
+ * @addr_out: receives the address of the (possibly moved) range.
+ *
+ * A shrink unmaps the tail; a grow happens in place when the range ends at
+ * its VMA's end and nothing follows, else it moves with MMM_MREMAP_MAYMOVE.
+ * A move keeps every entry as it is (present PTEs, swap PTEs; a PMD leaf when
+ * both ends are 2 MiB aligned, else the PMD is split to PTEs first): frames,
+ * swap slots, AnonExclusive and contents stay, nothing faults; the new VMA
+ * keeps the old vm_pgoff, so the rmap finds the moved pages. KSM pages in the
+ * range are unmerged first (one minor fault each). A pure move (FIXED, same
+ * length) may span several VMAs on 6.17+ presets.
+ * Kernel: mremap().
+ * Context: One thread at a time per world.
+ * Return: 0; -EINVAL if @w or @addr_out is NULL, @flags has unknown bits or
+ * FIXED without MAYMOVE, @addr or the fixed @new_addr is not page aligned,
+ * @new_len is 0, a length is above 2^47, the old and new ranges overlap, or
+ * @old_len is 0; -EFAULT if no VMA holds @addr or the old range leaves its
+ * VMA; -ENOMEM if a grow needs MAYMOVE or no free range is left;
+ * -EOPNOTSUPP for MMM_MREMAP_DONTUNMAP; -ESRCH if @pid is not a live
+ * process. With MMM_MREMAP_FIXED the destination may already be unmapped when
+ * a later check fails, as in the kernel.  Since: 0.1.
+ */
+int mmm_mremap(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t old_len, uint64_t new_len,
+	       uint32_t flags, uint64_t new_addr, uint64_t *addr_out);
+
 /**
  * mmm_mprotect() - Change the protection of a mapped range.
  * @w:    the world.
@@ -1195,6 +1234,7 @@ int mmm_mprotect(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t len, uint32_
 #define MMM_MADV_PAGEOUT        21u
 #define MMM_MADV_POPULATE_READ  22u
 #define MMM_MADV_POPULATE_WRITE 23u
+#define MMM_MADV_COLLAPSE       25u
 
 /**
  * mmm_madvise() - Give advice about a mapped range.
@@ -1215,8 +1255,12 @@ int mmm_mprotect(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t len, uint32_
  * private read-only copy through an unshare fault; COLD clears the
  * accessed bits; HUGEPAGE / NOHUGEPAGE, DONTFORK / DOFORK and WIPEONFORK /
  * KEEPONFORK set and clear VMA flags (splitting VMAs); POPULATE_READ /
- * POPULATE_WRITE fault the range in, the faults counted to @pid (R-ACCT-2).
- * Kernel: madvise().
+ * POPULATE_WRITE fault the range in, the faults counted to @pid (R-ACCT-2);
+ * COLLAPSE makes each whole aligned 2 MiB of the range one PMD THP, copying
+ * every page (none, zero-page, swapped and shared PTEs allowed; swap entries
+ * read in first without counting a fault; pages shared with another process
+ * stay that process's).
+ * Kernel: madvise(); for COLLAPSE madvise_collapse().
  * Context: One thread at a time per world.
  * Return: 0; -EINVAL if @w is NULL, @addr is not page aligned, @len is 0, the
  * range does not end by 2^47 or @advice is unknown; -EFAULT if part of the
@@ -1225,7 +1269,13 @@ int mmm_mprotect(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t len, uint32_
  * has fewer free slots than the range has present pages (nothing is swapped
  * out), for POPULATE_* if a fault cannot allocate a frame (the pages before
  * it stay populated, as in the kernel); -ESRCH if @pid is not a live process.
- * State is unchanged on every error but the POPULATE_* -ENOMEM.  Since: 0.1.
+ * COLLAPSE: -EINVAL if the range lies inside one aligned 2 MiB without
+ * covering it, a 2 MiB in it has no page table or uffd-wp entries, the VMA is
+ * NOHUGEPAGE or the kernel preset predates it (6.1); -EAGAIN if a page has
+ * references beyond its mappings and the swap cache (a pin); -EBUSY for empty
+ * PTEs under userfaultfd; -ENOMEM if no 2 MiB block is free. The 2 MiB ranges
+ * before the failing one stay collapsed, and its swap-ins stay done.
+ * State is unchanged on every other error but the POPULATE_* -ENOMEM.  Since: 0.1.
  */
 int mmm_madvise(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t len, uint32_t advice);
 

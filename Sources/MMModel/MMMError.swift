@@ -16,6 +16,8 @@ public struct MMMError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let invalidArgument = MMMError(errno: 22)
     /// A value is out of the representable range. The corresponding C value is `-ERANGE`.
     public static let outOfRange = MMMError(errno: 34)
+    /// Try again (MADV_COLLAPSE of a page with extra references). The corresponding C value is `-EAGAIN`.
+    public static let tryAgain = MMMError(errno: 11)
     /// The object is busy (e.g. a page may be pinned). The corresponding C value is `-EBUSY`.
     public static let busy = MMMError(errno: 16)
     /// Out of model memory (frames, swap slots). The corresponding C value is `-ENOMEM`.
@@ -45,6 +47,7 @@ public struct MMMError: Error, Hashable, Sendable, CustomStringConvertible {
         case 2: return "No such file or directory"
         case 3: return "No such process"
         case 5: return "Input/output error"
+        case 11: return "Resource temporarily unavailable"
         case 12: return "Cannot allocate memory"
         case 14: return "Bad address"
         case 13: return "Permission denied"

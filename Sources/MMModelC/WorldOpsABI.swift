@@ -47,6 +47,20 @@ public func mmm_munmap(_ w: OpaquePointer?, _ pid: Int32, _ addr: UInt64, _ len:
     }
 }
 
+@_cdecl("mmm_mremap")
+public func mmm_mremap(_ w: OpaquePointer?, _ pid: Int32, _ addr: UInt64, _ oldLen: UInt64, _ newLen: UInt64,
+                       _ flags: UInt32, _ newAddr: UInt64, _ out: UnsafeMutablePointer<UInt64>?) -> Int32 {
+    guard let box = worldBox(w) else { return EINVAL_C }
+    return box.run("mmm_mremap") { b throws(Failure) in
+        guard let out else { throw .inval("addr_out is NULL") }
+        let to = try b.core(pid: pid, addr: addr) { (w: inout World) throws(MMMError) in
+            try w.mremap(pid, addr, oldLength: oldLen, newLength: newLen, flags: MremapFlags(rawValue: flags),
+                         newAddress: newAddr)
+        }
+        out.pointee = to
+    }
+}
+
 @_cdecl("mmm_mprotect")
 public func mmm_mprotect(_ w: OpaquePointer?, _ pid: Int32, _ addr: UInt64, _ len: UInt64, _ prot: UInt32) -> Int32 {
     guard let box = worldBox(w) else { return EINVAL_C }

@@ -28,9 +28,17 @@ func madviseAdviceMatchesHeader() {
         (.pageout, MMM_MADV_PAGEOUT), (.populateRead, MMM_MADV_POPULATE_READ),
         (.populateWrite, MMM_MADV_POPULATE_WRITE),
         (.free, MMM_MADV_FREE), (.mergeable, MMM_MADV_MERGEABLE), (.unmergeable, MMM_MADV_UNMERGEABLE),
+        (.collapse, MMM_MADV_COLLAPSE),
     ]
     #expect(pairs.count == MadviseAdvice.allCases.count)
     for (advice, value) in pairs { #expect(advice.rawValue == value) }
+}
+
+@Test("MMM_MREMAP_* are MremapFlags raw values (Linux's numbers)")
+func mremapFlagsMatchHeader() {
+    #expect(MremapFlags.mayMove.rawValue == MMM_MREMAP_MAYMOVE)
+    #expect(MremapFlags.fixed.rawValue == MMM_MREMAP_FIXED)
+    #expect(MremapFlags.dontUnmap.rawValue == MMM_MREMAP_DONTUNMAP)
 }
 
 @Test("MMM_WORLD_MAX_* are the limits World.init enforces")

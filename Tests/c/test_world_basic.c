@@ -339,6 +339,43 @@ static void test_munmap(void **state)
 	world_err(w, mmm_mmap(w, pid, PAGE, a, RW, &(uint64_t){0}), -EBUSY);
 }
 
+/*
+ * mremap moves pages without a fault (same frames, the old range gone);
+ * MADV_COLLAPSE makes a PTE-mapped 2 MiB one PMD THP, and refuses a range
+ * inside one 2 MiB that does not cover it (issue 7; mm/mremap.c,
+ * madvise_collapse()).
+ */
+static void test_mremap_and_collapse(void **state)
+{
+	mmm_world *w = *state;
+	mmm_pid pid = new_process(w);
+	uint64_t a = map(w, pid, 4 * PAGE, RW), d = map(w, pid, 16 * PAGE, RW), to = 0;
+	uint64_t b = map(w, pid, 2 * PMD_SIZE, RW);
+	struct mmm_fault_counters c0;
+	struct mmm_page_state s0;
+
+	world_ok(w, mmm_access(w, pid, a, 4 * PAGE, MMM_ACCESS_WRITE, 9));
+	s0 = page(w, pid, a + PAGE);
+	c0 = counters(w, pid);
+	world_ok(w, mmm_mremap(w, pid, a, 4 * PAGE, 4 * PAGE, MMM_MREMAP_MAYMOVE | MMM_MREMAP_FIXED,
+			       d + 3 * PAGE, &to));
+	assert_int_equal(to, d + 3 * PAGE);
+	assert_int_equal(page(w, pid, to + PAGE).pfn, s0.pfn);
+	assert_faults_since(w, pid, &c0, 0, 0);
+	assert_int_equal(rd(w, pid, to + 3 * PAGE), 9);
+	world_err(w, mmm_read(w, pid, a, &(uint64_t){0}), -EFAULT);
+
+	world_ok(w, mmm_access(w, pid, b, PMD_SIZE, MMM_ACCESS_WRITE, 3));
+	assert_false(page(w, pid, b).pmd_mapped);
+	c0 = counters(w, pid);
+	world_ok(w, mmm_madvise(w, pid, b, PMD_SIZE, MMM_MADV_COLLAPSE));
+	assert_true(page(w, pid, b + 5 * PAGE).pmd_mapped);
+	assert_int_equal(page(w, pid, b + 5 * PAGE).order, 9);
+	assert_faults_since(w, pid, &c0, 0, 0);
+	assert_int_equal(rd(w, pid, b + 7 * PAGE), 3);
+	world_err(w, mmm_madvise(w, pid, b + PAGE, 2 * PAGE, MMM_MADV_COLLAPSE), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -353,6 +390,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_pid, world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_frames, tiny_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_munmap, world_setup, world_teardown),
+		cmocka_unit_test_setup_teardown(test_mremap_and_collapse, world_setup, world_teardown),
 	};
 
 	return cmocka_run_group_tests_name("world_basic", tests, NULL, NULL);

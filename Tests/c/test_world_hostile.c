@@ -143,7 +143,7 @@ static void test_bad_arguments(void **state)
 	struct mmm_page_state s0, s1, small;
 	struct mmm_fault_counters csmall;
 	uint32_t id = 7;
-	uint32_t advice[] = { 0, 1, 2, 3, 5, 6, 7, 9, 16, 17, 24, 25, 100, UINT32_MAX };
+	uint32_t advice[] = { 0, 1, 2, 3, 5, 6, 7, 9, 16, 17, 24, 26, 100, UINT32_MAX };
 	size_t i;
 
 	wr(w, pid, a, 0x77);
@@ -172,6 +172,25 @@ static void test_bad_arguments(void **state)
 	HOSTILE(w, mmm_munmap(w, pid, TOP, PAGE), -EINVAL, "mmm_munmap");
 	HOSTILE(w, mmm_munmap(w, pid, TOP - PAGE, UINT64_MAX), -EINVAL, "mmm_munmap");
 	HOSTILE(w, mmm_munmap(w, pid, UINT64_MAX - PAGE + 1, PAGE), -EINVAL, "mmm_munmap");
+
+	HOSTILE(w, mmm_mremap(w, pid, a, PAGE, PAGE, 0, 0, NULL), -EINVAL, "mmm_mremap");
+	HOSTILE(w, mmm_mremap(w, pid, a + 1, PAGE, PAGE, 0, 0, &u), -EINVAL, "mmm_mremap");
+	HOSTILE(w, mmm_mremap(w, pid, a, PAGE, 0, 0, 0, &u), -EINVAL, "mmm_mremap");
+	HOSTILE(w, mmm_mremap(w, pid, a, PAGE, PAGE, 8, 0, &u), -EINVAL, "mmm_mremap");
+	HOSTILE(w, mmm_mremap(w, pid, a, PAGE, PAGE, MMM_MREMAP_FIXED, a + 8 * PAGE, &u), -EINVAL, "mmm_mremap");
+	HOSTILE(w, mmm_mremap(w, pid, a, 2 * PAGE, 2 * PAGE, MMM_MREMAP_MAYMOVE | MMM_MREMAP_FIXED, a + PAGE, &u),
+		-EINVAL, "mmm_mremap");
+	HOSTILE(w, mmm_mremap(w, pid, a, UINT64_MAX, PAGE, 0, 0, &u), -EINVAL, "mmm_mremap");
+	HOSTILE(w, mmm_mremap(w, pid, a, PAGE, UINT64_MAX, MMM_MREMAP_MAYMOVE, 0, &u), -EINVAL, "mmm_mremap");
+	HOSTILE(w, mmm_mremap(w, pid, a, PAGE, PAGE, MMM_MREMAP_MAYMOVE | MMM_MREMAP_FIXED, UINT64_MAX - PAGE + 1, &u),
+		-EINVAL, "mmm_mremap");
+	HOSTILE(w, mmm_mremap(w, pid, TOP, PAGE, PAGE, 0, 0, &u), -EINVAL, "mmm_mremap");
+	HOSTILE(w, mmm_mremap(w, pid, UINT64_MAX - PAGE + 1, PAGE, 2 * PAGE, 0, 0, &u), -EINVAL, "mmm_mremap");
+	HOSTILE(w, mmm_mremap(w, pid, a + 64 * PAGE, PAGE, 2 * PAGE, 0, 0, &u), -EFAULT, "mmm_mremap");
+	HOSTILE(w, mmm_mremap(w, pid, a, PAGE, PAGE, MMM_MREMAP_MAYMOVE | MMM_MREMAP_DONTUNMAP, 0, &u), -EOPNOTSUPP,
+		"mmm_mremap");
+	HOSTILE(w, mmm_mremap(w, kid, a, PAGE, PAGE, 0, 0, &u), -ESRCH, "mmm_mremap");
+	assert_int_equal(u, SENTINEL);
 
 	HOSTILE(w, mmm_mprotect(w, pid, a + 1, PAGE, RW), -EINVAL, "mmm_mprotect");
 	HOSTILE(w, mmm_mprotect(w, pid, a, 0, RW), -EINVAL, "mmm_mprotect");

@@ -48,7 +48,7 @@ public enum CollapseResult: Sendable {
         switch self {
         case .allocFailed: return .noMemory
         case .exceedNone: return .busy
-        case .pageCount: return MMMError(errno: 11)          // EAGAIN
+        case .pageCount: return .tryAgain
         default: return .invalidArgument
         }
     }

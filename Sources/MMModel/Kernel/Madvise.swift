@@ -4,6 +4,8 @@ public enum MadviseAdvice: UInt32, Sendable, CaseIterable {
     case dontneed = 4, free = 8, mergeable = 12, unmergeable = 13, pageout = 21, cold = 20, hugepage = 14, nohugepage = 15
     case dontfork = 10, dofork = 11, wipeonfork = 18, keeponfork = 19
     case populateRead = 22, populateWrite = 23
+    /// MADV_COLLAPSE (Kernel/Collapse.swift).
+    case collapse = 25
 }
 
 extension World {
@@ -30,6 +32,7 @@ extension World {
         case .dofork: setVmaFlags(p, start, end, set: [], clear: .dontCopy)
         case .wipeonfork: setVmaFlags(p, start, end, set: .wipeOnFork, clear: [])
         case .keeponfork: setVmaFlags(p, start, end, set: [], clear: .wipeOnFork)
+        case .collapse: try collapse(pid, start, end - start)
         }
     }
 

@@ -288,6 +288,7 @@ extension Explorer {
             case .dofork: word = "dofork"
             case .wipeonfork: word = "wipeonfork"
             case .keeponfork: word = "keeponfork"
+            case .collapse: word = "collapse"
             }
             return "\(word) \(r)"
         case .mprotect:
