@@ -175,11 +175,11 @@ extension World {
         let slot = fmt.archSwpOffset(orig)
         let vpn = addr >> VA.pageShift
         // Policy largeSwapIn: before 6.12 the skip path allocates order 0.
+        // A userfaultfd-armed VMA gets order 0 (`userfaultfd_armed`, §6.2).
         for o in stride(from: WorldConfig.pmdOrder - 1, through: 1, by: -1)
         where policy.largeSwapIn && !vma.flags.contains(.uffdWp) && thpOrderAllowed(vma, order: o) {
             let n = 1 << o
             guard vpn % UInt64(n) == slot % UInt64(n) else { continue }
-        // A userfaultfd-armed VMA gets order 0 (`userfaultfd_armed`, §6.2).
             let start = addr & ~((VA.pageSize << UInt64(o)) - 1)
             guard start >= vma.start, start + (VA.pageSize << UInt64(o)) <= vma.end else { continue }
             let idx = Int(vpn & UInt64(n - 1))
