@@ -408,3 +408,27 @@ func ksmSplitsMthp() throws {
     #expect(try w2.pageState(pid, b + page).order == 4)
     #expect(w2.invariantViolations() == [])
 }
+
+@Test("KSM and mremap: prep_move_vma breaks KSM pages and KSM's zero pages in the moved range (1 minor each); a swap entry of a KSM page moves and the KSM rmap follows it")
+func ksmMremap() throws {
+    var c = WorldConfig.small()
+    c.ksmUseZeroPages = true
+    var w = try World(c)
+    let (pid, a) = try written(&w, pages: 4)
+    try w.write(pid, a + 2 * page, 0)
+    try w.ksmMerge(pid, a, 4 * page)                                     // A[0], A[1], A[3] one KSM page; A[2] the zero page
+    try w.write(pid, a + page, 1)                                        // A[0] and A[3] keep the KSM page
+    try w.pageout(pid, a, page)                                          // mapped twice: stays (R-KSM-5)
+    try w.write(pid, a + 3 * page, 1)
+    #expect(try w.pageout(pid, a, page) == 1)                            // now once, away from its index
+    #expect(w.ksm.zeroPages == 1)
+    let dest = try w.mmap(pid, length: 4 * page)
+    let f = try w.faults(pid)
+    let b = try w.mremap(pid, a, oldLength: 4 * page, newLength: 4 * page, flags: [.mayMove, .fixed], newAddress: dest)
+    #expect(b == dest)
+    #expect(delta(try w.faults(pid), f) == [1, 0])                       // the zero page's break_ksm
+    #expect(w.ksm.zeroPages == 0)
+    #expect(try w.pageState(pid, b).kind == .swap && w.rows(pid, b + 2 * page, 1) == "A")
+    #expect(try w.read(pid, b) == 7)
+    #expect(w.invariantViolations() == [])
+}

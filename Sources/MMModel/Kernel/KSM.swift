@@ -229,6 +229,16 @@ extension World {
         let p = try checkPid(pid)
         let (start, end) = try checkRange(addr, len)
         try checkMapped(p, start, end)
+        let broken = try ksmBreak(p, start, end)
+        setVmaFlags(p, start, end, set: [], clear: .mergeable)
+        return broken
+    }
+
+    /// `unmerge_ksm_pages()` over [start, end) of process index `p`: an
+    /// unshare fault (`break_ksm`) for every KSM mapping and every zero page
+    /// KSM mapped, charged to `p`. Returns how many it broke. mremap runs it
+    /// on the range it moves (`prep_move_vma`).
+    mutating func ksmBreak(_ p: Int, _ start: UInt64, _ end: UInt64) throws(MMMError) -> Int {
         var broken = 0
         var a = start
         while a < end {
@@ -243,8 +253,22 @@ extension World {
             }
             a += VA.pageSize
         }
-        setVmaFlags(p, start, end, set: [], clear: .mergeable)
         return broken
+    }
+
+    /// After mremap moved [.., + len) of process index `p` to `to`: swap PTEs
+    /// of slots KSM pages were written to now sit at new addresses, where
+    /// the swap side of the KSM rmap must look (`SwapDevice.ksmVpns`).
+    mutating func ksmMovedRange(_ p: Int, to: UInt64, len: UInt64) {
+        guard !swap.ksmVpns.isEmpty else { return }
+        var a = to
+        while a < to + len {
+            let pte = pteValue(p, a)
+            if fmt.kind(of: pte) == .swap, fmt.archSwpType(pte) == 0, swap.ksmVpns[Int(fmt.archSwpOffset(pte))] != nil {
+                ksmNoteSwapPte(Int(fmt.archSwpOffset(pte)), a)
+            }
+            a += VA.pageSize
+        }
     }
 
     // MARK: Swap

@@ -157,7 +157,9 @@ extension World {
     /// moved range), the page tables of [addr, addr + oldLen) moved under it,
     /// the old range unmapped. Returns `to`.
     mutating func moveVma(_ p: Int, _ addr: UInt64, oldLen: UInt64, to: UInt64, newLen: UInt64) -> UInt64 {
-        // prep_move_vma(): KSM pages in the range are unmerged (R-KSM-4).
+        // prep_move_vma(): KSM pages in the range are unmerged (R-KSM-4),
+        // KSM's zero pages too (break_ksm, KSM.swift).
+        _ = try? ksmBreak(p, addr, addr + oldLen)
         var a = addr
         while a < addr + oldLen {
             if !fmt.pmdIsLeaf(pmdValue(p, a)), let s = pteSlot(p, a), let f = normalFrame(Pte(tables.words[s])),
@@ -182,6 +184,7 @@ extension World {
         }
         vmasMoved = true
         movePageTables(p, from: addr, to: to, len: oldLen, clearUffd: clearUffd)
+        ksmMovedRange(p, to: to, len: oldLen)                    // swap PTEs of KSM pages: the KSM rmap follows
         // unmap_source_vma(): the old range, now without entries.
         splitVmas(p, addr, addr + oldLen)
         zapRange(p, addr, addr + oldLen)
