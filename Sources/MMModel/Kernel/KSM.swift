@@ -7,16 +7,24 @@
 /// World/KsmIndex.swift.
 ///
 /// Checked on the live 6.18 kernel (8 pages of one content in one process;
-/// 300 pages; zero-filled pages with use_zero_pages, fork, write, DONTNEED,
-/// unmerge; a pinned first page): the second page of a content in scan order becomes the KSM page
-/// and the first maps it; `max_page_sharing` 256 gives 256 + 44 mappings on
-/// two KSM pages for 300 pages (stable_node_chains 1, dups 2); zero-page
-/// merges count in ksm_zero_pages, a fork child starts with its parent's
-/// count, a write or an unmerge of one is one minor fault.
+/// 300 pages; a 2 MiB THP; zero-filled pages with use_zero_pages, fork,
+/// write, DONTNEED, unmerge; a pinned first page; a KSM page of two processes
+/// reclaimed through a memcg, then read back): the second page of a content
+/// in scan order becomes the KSM page and the first maps it;
+/// `max_page_sharing` 256 gives 256 + 44 mappings on two KSM pages for 300
+/// pages (stable_node_chains 1, dups 2); a THP is split and ends on its pages
+/// 2 and 258; zero-page merges count in ksm_zero_pages, a fork child starts
+/// with its parent's count, a write or an unmerge of one is one minor fault;
+/// pages after a pinned one of their content are copied at every scan; the
+/// first reader of a reclaimed KSM page gets the folio read back, the other
+/// a copy (ksm_swpin_copy). `mmm conform` of ksm*.mmm matches.
 ///
-/// Model limits: one merge runs a whole settled pass at once, processes in pid
-/// order (the kernel's mm list is in MADV_MERGEABLE order), VMAs and pages in
-/// address order.
+/// From the 6.12 source only: `replace_page` maps the KSM page with a fresh
+/// PTE (no soft-dirty, no uffd-wp bit); a KSM folio found in the swap cache
+/// is mapped as it is. Model limits: one merge runs ksmd's passes until they
+/// settle, at once; processes in pid order (the kernel's mm list is in
+/// MADV_MERGEABLE order), VMAs and pages in address order; pages_unshared /
+/// pages_volatile, ksmd's timing and smart_scan are not modelled.
 extension World {
     /// `ksm_max_page_sharing` (the default): mappings of one KSM page before a
     /// stable node gets a dup.
