@@ -17,11 +17,12 @@
 /// with its parent's count, a write or an unmerge of one is one minor fault;
 /// pages after a pinned one of their content are copied at every scan; the
 /// first reader of a reclaimed KSM page gets the folio read back, the other
-/// a copy (ksm_swpin_copy). `mmm conform` of ksm*.mmm matches.
+/// a copy (ksm_swpin_copy); on a disk a KSM folio still in the swap cache is
+/// mapped as it is. `mmm conform` of ksm*.mmm matches.
 ///
 /// From the 6.12 source only: `replace_page` maps the KSM page with a fresh
-/// PTE (no soft-dirty, no uffd-wp bit); a KSM folio found in the swap cache
-/// is mapped as it is. Model limits: one merge runs ksmd's passes until they
+/// PTE (no soft-dirty, no uffd-wp bit); the anon_vma-root half of
+/// `ksm_might_need_to_copy`. Model limits: one merge runs ksmd's passes until they
 /// settle, at once; processes in pid order (the kernel's mm list is in
 /// MADV_MERGEABLE order), VMAs and pages in address order; pages_unshared /
 /// pages_volatile, ksmd's timing and smart_scan are not modelled.
