@@ -359,7 +359,8 @@ struct ExploreGenerator {
             op.arg = (rng.chance(50) ? MadviseAdvice.populateRead : .populateWrite).rawValue
         case 69..<75:
             op.kind = .madvise
-            let flags: [MadviseAdvice] = [.hugepage, .nohugepage, .dontfork, .dofork, .wipeonfork, .keeponfork]
+            let flags: [MadviseAdvice] = [.hugepage, .nohugepage, .dontfork, .dofork, .wipeonfork, .keeponfork,
+                                          .mergeable, .unmergeable]          // ksm merge / ksm unmerge
             op.arg = flags[rng.below(flags.count)].rawValue
         case 75..<82:
             op.kind = .mprotect
