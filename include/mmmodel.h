@@ -1610,7 +1610,8 @@ int mmm_fault_counters(mmm_world *w, mmm_pid pid, struct mmm_fault_counters *out
  * carries a stable rule id: "INV-1" .. "INV-22" for the spec's invariants,
  * "ENC-STRAY", "ENC-KIND" for entries the kernel would not produce,
  * "PT-FREE-FRAME", "PT-FREE-SLOT", "PT-NO-VMA", "RMAP-ADDR",
- * "FOLIO-GEOMETRY" and "PIN-COUNT". A world built and changed only through
+ * "FOLIO-GEOMETRY", "PIN-COUNT", and for the cowPte switch "COWPTE-WRITABLE",
+ * "COWPTE-SHARES" and "COWPTE-OWNERS". A world built and changed only through
  * this interface has no violations; a violation is a bug of the model.
  *
  * The reverse map finds every entry that maps a folio, as the kernel's
@@ -1882,6 +1883,8 @@ int mmm_folio_referenced(mmm_world *w, mmm_pid pid, uint64_t addr, int *referenc
  *   uffdWpAsync            on|off   UFFD_FEATURE_WP_ASYNC exists (6.7)
  *   madvCollapse           none|needsWritable|any   MADV_COLLAPSE (6.1; read-only ranges 6.18)
  *   mremapMultiVma         on|off   an MREMAP_FIXED move may span VMAs (6.17)
+ *   cowPte                 on|off   RFC, never merged: fork shares PTE tables
+ *   cowPteBreakOnYoung     on|off   with cowPte: the young-bit walk breaks too
  *
  * The policy can change only while the world has no process (a policy changed
  * under live page tables would mix two kernels' states).

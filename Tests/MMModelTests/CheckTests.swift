@@ -278,7 +278,9 @@ func everyRuleTested() {
     // The rules the tests above break, one test each (PT-FREE-FRAME twice).
     let tested: Set<CheckRule> = [.inv1, .inv2, .inv3, .inv4, .inv6, .inv7, .inv8, .inv9, .inv10, .inv11, .inv12,
                                   .inv13, .inv14, .inv15, .inv16, .inv17, .inv19, .inv22, .encStray, .encKind,
-                                  .ptFreeFrame, .ptFreeSlot, .ptNoVma, .rmapAddr, .folioGeometry, .pinCount]
+                                  .ptFreeFrame, .ptFreeSlot, .ptNoVma, .rmapAddr, .folioGeometry, .pinCount,
+                                  // COW PTE tables: CowPteTests.ruleWritable / ruleShares / ruleOwners.
+                                  .cowPteWritable, .cowPteShares, .cowPteOwners]
     #expect(Set(CheckRule.allCases) == tested)
 }
 

@@ -45,6 +45,7 @@ extension World {
             checkRss(p, anon: anon, swap: swp, &out)
         }
         checkHugeZero(hugeZero, &out)
+        checkCowPteTables(&out)
         let pins = pinIndex()
         var f: Int32 = 0
         while Int(f) < frames.count {

@@ -199,6 +199,7 @@ extension World {
         set {
             tables.words.setTracking(newValue)
             tables.releasedSinceDrain = false
+            tables.sharingChangedSinceDrain = false
             frames.setTracking(newValue)
             swap.setTracking(newValue)
             resetBaseline()
@@ -246,6 +247,7 @@ extension World {
                                     checkBaseline.rss, checkBaseline.hugeZero)
         tables.words.drain()
         tables.releasedSinceDrain = false
+        tables.sharingChangedSinceDrain = false
         frames.drain()
         swap.drain()
         // The new baseline: the counters of the processes that can have changed.
@@ -276,7 +278,9 @@ extension World {
         var hugeZeroDelta = 0
 
         // Entries: check the new value where it is; count what old and new name.
-        let recount = tables.releasedSinceDrain
+        // COW PTE tables (KernelPolicy.cowPte) becoming shared or broken move
+        // whole tables in or out of processes without entry writes: recount.
+        let recount = tables.releasedSinceDrain || tables.sharingChangedSinceDrain
         let nWritten = tables.words.written.count
         if nWritten > 0 {
             let k = entryCheckConsts()
@@ -290,6 +294,9 @@ extension World {
                 let old = tables.words.before[j], new = tables.words[i]
                 noteTarget(old, pmd: isPmd, &sc)
                 noteTarget(new, pmd: isPmd, &sc)
+                if !isPmd && tables.shareCount[i / E] != 0 {
+                    touchedCowPteEntry(i, old, new, owner, recount, ps, k, &sc, &out)
+                }
                 let p = Int(owner.process)
                 guard owner.live, p < processes.count, ps.live(p) else { continue }
                 if !recount {
@@ -364,6 +371,7 @@ extension World {
         }
 
         if sc.bulk.stride > 0 { endBulk(&sc) }
+        if tables.sharingChangedSinceDrain { checkCowPteTables(&out) }
 
         // Slots: each once, in order, against the swap PTEs where the slot's page lived.
         for i in swap.count.written where i > 0 { sc.slots.append(i) }

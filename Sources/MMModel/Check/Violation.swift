@@ -67,6 +67,17 @@ public enum CheckRule: String, CaseIterable, Hashable, Sendable {
     case folioGeometry = "FOLIO-GEOMETRY"
     /// A large folio's pincount equals the pins on its pages (R-PIN-1).
     case pinCount = "PIN-COUNT"
+    /// COW PTE mode (`KernelPolicy.cowPte`): a PTE table referenced by a
+    /// write-protected (shared) PMD entry holds no writable anonymous PTE.
+    case cowPteWritable = "COWPTE-WRITABLE"
+    /// COW PTE mode: a table's share count equals the write-protected PMD
+    /// entries referencing it, and a table so referenced is referenced by no
+    /// writable PMD entry.
+    case cowPteShares = "COWPTE-SHARES"
+    /// COW PTE mode: the processes whose PMD references a table are exactly
+    /// its recorded owners, each once (a process that broke or let go of a
+    /// shared table no longer references it).
+    case cowPteOwners = "COWPTE-OWNERS"
 }
 
 /// One named value behind a violation ("mapcount" = 2, "rmap" = 1, …).

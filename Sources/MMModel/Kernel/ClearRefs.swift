@@ -25,8 +25,9 @@ extension World {
                     a = (a & ~(VA.pmdSize - 1)) + VA.pmdSize
                     continue
                 }
-                if let s = pteSlot(p, a) {
+                if var s = pteSlot(p, a) {
                     let pte = Pte(tables.words[s])
+                    if !fmt.isNone(pte) { s = writableSlot(p, a, s, .clearRefs) }
                     if fmt.isPresent(pte) {
                         if !softDirtyPinned(p, v, pte) { tables.words[s] = fmt.clearSoftDirty(fmt.wrprotect(pte)).raw }
                     } else if !fmt.isNone(pte) {

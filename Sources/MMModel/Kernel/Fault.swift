@@ -146,7 +146,9 @@ extension World {
     /// in; a write or unshare on a read-only PTE → `do_wp_page`; otherwise the
     /// access bits only.
     mutating func handlePteFault(_ p: Int, _ vi: Int, _ addr: UInt64, write: Bool, unshare: Bool) throws(MMMError) -> FaultOutcome {
-        guard let s = ensurePteSlot(p, addr) else { preconditionFailure("PMD leaf after fallback") }
+        guard let s = ensurePteSlot(p, addr, faultBreakCause(p, addr, write: write, unshare: unshare)) else {
+            preconditionFailure("PMD leaf after fallback")
+        }
         let pte = Pte(tables.words[s])
         if fmt.isNone(pte) { return try doAnonymousPage(p, vi, addr, write: write) }
         if fmt.kind(of: pte) == .marker { return try handleUffdWpMarker(p, vi, addr, s, write: write) }
@@ -156,6 +158,17 @@ extension World {
         if write { v = fmt.mkdirty(v) }
         tables.words[s] = v.raw
         return .done(major: false)
+    }
+
+    /// Why a fault at `addr` would break a COW PTE table (`KernelPolicy.cowPte`),
+    /// from the entry there now; `.anonFault` when there is no COW table.
+    @inline(__always)
+    func faultBreakCause(_ p: Int, _ addr: UInt64, write: Bool, unshare: Bool) -> CowPteBreakCause {
+        guard let s = pteSlot(p, addr), inCowPteTable(s) else { return .anonFault }
+        let pte = Pte(tables.words[s])
+        if fmt.isNone(pte) { return .anonFault }
+        if !fmt.isPresent(pte) { return .swapIn }
+        return unshare ? .unshareFault : write ? .writeFault : .other
     }
 
     // MARK: THP eligibility (thp_vma_allowable_orders)

@@ -78,7 +78,12 @@ extension World {
             if fmt.pmdIsLeaf(tables.words[ps]) && !copyHugePmd(src, dst, a, ps, v, dv) {
                 splitHugePmd(src, a)                          // -EBUSY: fall back to PTEs
             }
-            if fmt.pmdIsTable(tables.words[ps]) { copyPteRange(src, dst, a, pmdEnd, v, dv) }
+            if fmt.pmdIsTable(tables.words[ps]) {
+                // Policy cowPte (RFC): share the whole table instead (Kernel/CowPte.swift).
+                if !(policy.cowPte && forkSharesTable(src, dst, ps, base: a & ~(VA.pmdSize - 1))) {
+                    copyPteRange(src, dst, a, pmdEnd, v, dv)
+                }
+            }
             a = pmdEnd
         }
     }
@@ -107,6 +112,7 @@ extension World {
         if !dv.flags.contains(.uffdWp) { child = fmt.clearUffdWp(child) }
         tables.words[ds] = fmt.pmdLeaf(child)
         processes[dst].rssAnon += 512
+        processes[dst].counters.forkPtesCopied += 1
         return true
     }
 
@@ -139,6 +145,7 @@ extension World {
                                                         cowWrite: v.isCow, clearUffd: !dv.flags.contains(.uffdWp),
                                                         pinned: pinned)
                     processes[dst].rssAnon += Int64(copied)
+                    processes[dst].counters.forkPtesCopied += UInt64(copied)
                     processes[dst].counters.forkRefOps += UInt64(copied)       // one folio_ref_inc and
                     processes[dst].counters.forkRmapOps += UInt64(copied)      // one rmap dup per PTE
                     prealloc = false
@@ -306,6 +313,7 @@ extension World {
     /// `set_ptes()` in the child: `nr` PTEs from `pte`, PFN advancing.
     mutating func setChildPtes(_ dst: Int, _ a: UInt64, _ pte: Pte, _ nr: Int) {
         let pfn = fmt.pfn(pte)
+        processes[dst].counters.forkPtesCopied += UInt64(nr)
         for i in 0..<nr {
             guard let ds = ensurePteSlot(dst, a + UInt64(i) * VA.pageSize) else { continue }
             tables.words[ds] = (fmt.isSpecial(pte) ? pte : fmt.withPfn(pte, pfn + UInt64(i))).raw
@@ -323,6 +331,7 @@ extension World {
         if let ds = ensurePteSlot(dst, a) { tables.words[ds] = pte.raw }
         processes[dst].rssAnon += 1
         processes[dst].counters.forkPagesCopied += 1
+        processes[dst].counters.forkPtesCopied += 1
     }
 
     /// `copy_nonpresent_pte()` (§2.7) for swap entries: one more swap count, the
@@ -347,5 +356,6 @@ extension World {
         if !dv.flags.contains(.uffdWp) { child = fmt.swpClear(child, .uffdWp) }
         if let ds = ensurePteSlot(dst, a) { tables.words[ds] = child.raw }
         processes[dst].rssSwap += 1
+        processes[dst].counters.forkPtesCopied += 1
     }
 }

@@ -120,7 +120,8 @@ extension World {
             _ = ksmSplitFor(p, a, &split)
             return 0
         }
-        guard let s = ksmSplitFor(p, a, &split), ksmCanWriteProtect(s, f) else { return 0 }
+        guard let s0 = ksmSplitFor(p, a, &split), ksmCanWriteProtect(s0, f) else { return 0 }
+        let s = writableSlot(p, a, s0, .ksm)                   // a COW PTE table (cowPte) is broken first
         let us = ksmSplitFor(u.p, u.a, &split)
         if us == nil || !ksmCanWriteProtect(us!, uf) {
             // The tree page refuses (a pin): break_cow() undoes the KSM page at
@@ -207,6 +208,7 @@ extension World {
     mutating func ksmReplace(_ p: Int, _ a: UInt64, _ s: Int, with k: Int32?) -> Bool {
         guard let f = normalFrame(Pte(tables.words[s])), let vi = processes[p].vmaIndex(a),
               ksmCanWriteProtect(s, f) else { return false }
+        let s = writableSlot(p, a, s, .ksm)                  // a COW PTE table (cowPte) is broken first
         ksmWriteProtect(s, f)
         let flags = processes[p].vmas[vi].flags
         if let k {
@@ -255,7 +257,7 @@ extension World {
                 let pte = Pte(tables.words[s])
                 let isKsm = normalFrame(pte).map { frames.flags(frames.head($0)).contains(.ksm) } ?? isKsmZeroPte(pte)
                 if isKsm {
-                    let outcome = try doWpPage(p, vi, a, s, unshare: true)
+                    let outcome = try doWpPage(p, vi, a, writableSlot(p, a, s, .unshareFault), unshare: true)
                     accountFault(p, outcome)
                     broken += 1
                 }

@@ -48,7 +48,8 @@ extension World {
     mutating func markOld(_ p: Int, _ start: UInt64, _ end: UInt64) {
         var a = start
         while a < end {
-            if let s = pteSlot(p, a), fmt.isPresent(Pte(tables.words[s])) {
+            if var s = pteSlot(p, a), fmt.isPresent(Pte(tables.words[s])) {
+                s = writableSlot(p, a, s, .madvise)
                 tables.words[s] = fmt.mkold(Pte(tables.words[s])).raw
             }
             a += VA.pageSize
@@ -82,9 +83,10 @@ extension World {
                     continue
                 }
             }
-            guard let s = pteSlot(p, a) else { a += VA.pageSize; continue }
+            guard var s = pteSlot(p, a) else { a += VA.pageSize; continue }
             let pte = Pte(tables.words[s])
             if fmt.isNone(pte) { a += VA.pageSize; continue }
+            s = writableSlot(p, a, s, .madvise)
             if !fmt.isPresent(pte) {
                 if fmt.kind(of: pte) == .swap { zapPte(p, s) }
                 a += VA.pageSize
@@ -106,7 +108,8 @@ extension World {
             }
             if lazyfreePrepare(head) {
                 for i in 0..<n {
-                    if let ps = pteSlot(p, first + UInt64(i) * VA.pageSize) {
+                    if var ps = pteSlot(p, first + UInt64(i) * VA.pageSize) {
+                        ps = writableSlot(p, first + UInt64(i) * VA.pageSize, ps, .madvise)
                         tables.words[ps] = fmt.mkold(fmt.mkclean(Pte(tables.words[ps]))).raw
                     }
                 }

@@ -38,9 +38,10 @@ extension World {
                 }
                 splitHugePmd(p, a)                       // part of it: remapped by PTEs (R-MAP-6)
             }
-            if let s = pteSlot(p, a) {
+            if var s = pteSlot(p, a) {
                 let old = Pte(tables.words[s])
                 if fmt.isPresent(old) {
+                    s = writableSlot(p, a, s, .mprotect)
                     var new = fmt.modify(old, baseProt(v.flags))
                     if v.flags.contains(.write), let f = normalFrame(new), frames.ae(f), mprotectMayUpgrade(old),
                        !fmt.isUffdWp(new), !needsSoftDirtyWp(v, new) {

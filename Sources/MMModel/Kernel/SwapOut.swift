@@ -199,8 +199,9 @@ extension World {
     mutating func tryToUnmap(_ head: Int32) -> Bool {
         guard let slot = frames.swapCacheSlot[head] else { return false }
         var c = rmapCursor(folio: head)
-        while let m = rmapNext(&c) {
+        while var m = rmapNext(&c) {
             if m.isPmd { splitHugePmd(m.process, m.address); continue }
+            rmapBreakCowPte(&m, .unmapWalk)                   // PVMW_BREAK_COW_PTE (cowPte)
             let p = m.process
             let pte = Pte(m.entry)
             let page = m.page
@@ -243,7 +244,8 @@ extension World {
             if dirty { frames.insertFlags(head, [.swapBacked, .dirty]) }
             return 0
         }
-        for m in maps {
+        for var m in maps {
+            rmapBreakCowPte(&m, .unmapWalk)                   // PVMW_BREAK_COW_PTE (cowPte)
             tables.words[m.slot] = 0
             removeRmapPtes(head, m.page, 1, m.process)
             processes[m.process].rssAnon -= 1

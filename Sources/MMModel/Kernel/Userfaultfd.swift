@@ -150,13 +150,14 @@ extension World {
         if let ps = pmdSlot(p, a), fmt.pmdIsLeaf(tables.words[ps]) { splitHugePmd(p, a) }
         let v = processes[p].vmas[vi]
         if protect && v.flags.contains(.uffdWpUnpopulated) && fmt.isNone(pteValue(p, a)) {
-            guard let s = ensurePteSlot(p, a) else { return }
+            guard let s = ensurePteSlot(p, a, .uffdWp) else { return }
             tables.words[s] = uffdWpMarker.raw
             return
         }
-        guard let s = pteSlot(p, a) else { return }
+        guard var s = pteSlot(p, a) else { return }
         let old = Pte(tables.words[s])
         if fmt.isNone(old) { return }                          // without markers: nothing to protect
+        s = writableSlot(p, a, s, .uffdWp)
         if !fmt.isPresent(old) {
             if fmt.kind(of: old) == .marker {
                 if !protect { tables.words[s] = 0 }            // the next fault is a plain missing fault

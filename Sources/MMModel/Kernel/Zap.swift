@@ -18,6 +18,15 @@ extension World {
                 splitHugePmd(p, a)
             }
             guard fmt.pmdIsTable(tables.words[ps]) else { a = pmdEnd; continue }
+            if tables.shareCount[Int(fmt.tableIndex(tables.words[ps]))] != 0 {
+                // A COW PTE table (KernelPolicy.cowPte): let go whole when every
+                // entry is in the range, else broken before entries change.
+                let base = a & ~(VA.pmdSize - 1)
+                if !(cowPteZapCoversTable(ps, a, pmdEnd, base: base) && dropCowPteTable(p, ps)) {
+                    breakCowPte(p, ps, .zap)
+                }
+                guard fmt.pmdIsTable(tables.words[ps]) else { a = pmdEnd; continue }
+            }
             while a < pmdEnd {
                 if let s = pteSlot(p, a) { zapPte(p, s) }
                 a += VA.pageSize
@@ -71,6 +80,7 @@ extension World {
         defer { afterOperation() }
         let p = try checkPid(pid)
         for id in pinIds(of: pid) { try unpin(id) }        // the pinner's teardown releases them
+        if policy.cowPte { dropAllCowPteTables(p) }   // Policy cowPte: shared tables let go, not copied
         for v in processes[p].vmas { zapRange(p, v.start, v.end) }
         processes[p].vmas = []
         freeTables(processes[p].pgd, level: 3)

@@ -197,6 +197,18 @@ public struct KernelPolicy: Hashable, Sendable {
     /// VMAs" (`remap_move`): a pure MREMAP_FIXED move may span several VMAs [K:
     /// 6.18; not in the 6.12 source]. Off: the range must lie in one VMA (EFAULT).
     public var mremapMultiVma = true
+    /// Never merged (RFC, in no preset): Chih-En Lin, "Introduce Copy-On-Write
+    /// to Page Table" (v3 Dec 2022 … v5 Apr 2023; semantics §5.5). Fork shares
+    /// whole PTE tables between parent and child (both PMDs write-protected, a
+    /// share count per table) instead of copying them; the first path that must
+    /// change an entry breaks the sharing for its process (Kernel/CowPte.swift,
+    /// docs/kernel-policy.md "COW PTE tables"). Same observations, other costs.
+    public var cowPte = false
+    /// With `cowPte`: the young-bit-clearing rmap walk (`folio_referenced`)
+    /// breaks shared tables too, as RFC v3 did (`PVMW_BREAK_COW_PTE` in
+    /// `folio_referenced_one`); off follows v4 and the review (Barry Song,
+    /// Dec 2022): clearing the accessed bit through a shared table is harmless.
+    public var cowPteBreakOnYoung = false
 
     public init() {}
 
@@ -269,6 +281,7 @@ public struct KernelPolicy: Hashable, Sendable {
         "forkPinnedGate", "mthpFaults", "mthpSwapOut", "mapLargeSwapCacheFolio", "largeSwapIn",
         "mprotectUpgrade", "hugeZeroWriteAllocates", "uffdUnprotectUpgrade", "uffdWpUnpopulated", "uffdWpAsync",
         "madvCollapse", "mremapMultiVma",
+        "cowPte", "cowPteBreakOnYoung",
     ]
 
     /// The values a switch accepts (booleans: `on`/`off`, also true/false, 1/0).
@@ -321,6 +334,8 @@ public struct KernelPolicy: Hashable, Sendable {
         case "uffdWpAsync": uffdWpAsync = try bool()
         case "madvCollapse": madvCollapse = try pick(MadvCollapse.self)
         case "mremapMultiVma": mremapMultiVma = try bool()
+        case "cowPte": cowPte = try bool()
+        case "cowPteBreakOnYoung": cowPteBreakOnYoung = try bool()
         default: throw .invalidArgument
         }
     }
@@ -347,6 +362,8 @@ public struct KernelPolicy: Hashable, Sendable {
         case "uffdWpAsync": return b(uffdWpAsync)
         case "madvCollapse": return madvCollapse.rawValue
         case "mremapMultiVma": return b(mremapMultiVma)
+        case "cowPte": return b(cowPte)
+        case "cowPteBreakOnYoung": return b(cowPteBreakOnYoung)
         default: return nil
         }
     }

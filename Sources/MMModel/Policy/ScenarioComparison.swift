@@ -72,7 +72,15 @@ public struct ScenarioComparison: Sendable {
          ("swapinCache", a.swapinCache, b.swapinCache), ("swapinDevice", a.swapinDevice, b.swapinDevice),
          ("forkPagesCopied", a.forkPagesCopied, b.forkPagesCopied), ("forkPtesBatched", a.forkPtesBatched, b.forkPtesBatched),
          ("forkBatches", a.forkBatches, b.forkBatches), ("forkRmapOps", a.forkRmapOps, b.forkRmapOps),
-         ("forkRefOps", a.forkRefOps, b.forkRefOps), ("pageTablesAllocated", a.pageTablesAllocated, b.pageTablesAllocated)]
+         ("forkRefOps", a.forkRefOps, b.forkRefOps), ("pageTablesAllocated", a.pageTablesAllocated, b.pageTablesAllocated),
+         ("forkPtesCopied", a.forkPtesCopied, b.forkPtesCopied), ("forkTablesShared", a.forkTablesShared, b.forkTablesShared),
+         ("cowPteBreakCopies", a.cowPteBreakCopies, b.cowPteBreakCopies),
+         ("cowPteBreakReuses", a.cowPteBreakReuses, b.cowPteBreakReuses),
+         ("cowPteBreakPtesCopied", a.cowPteBreakPtesCopied, b.cowPteBreakPtesCopied),
+         ("cowPteSharesDropped", a.cowPteSharesDropped, b.cowPteSharesDropped)]
+        + CowPteBreakCause.allCases.map {
+            ("cowPteBreaks." + $0.name, a.cowPteBreaksByCause[$0.rawValue], b.cowPteBreaksByCause[$0.rawValue])
+        }
     }
 
     /// The compared fields of one page, by name (observable first, then model-only).

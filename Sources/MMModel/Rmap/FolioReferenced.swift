@@ -26,10 +26,14 @@ extension World {
         defer { afterOperation() }
         var c = rmapCursor(folio: try folioHead(ofPfn: pfn))
         var r = FolioReferences()
-        while let m = rmapNext(&c) {
+        while var m = rmapNext(&c) {
             let vi = processes[m.process].vmaIndex(m.address)
             if let vi, processes[m.process].vmas[vi].flags.contains(.locked) { r.locked = true; break }
             r.mappings += 1
+            // Policy cowPteBreakOnYoung: RFC v3's walk broke shared tables here
+            // (PVMW_BREAK_COW_PTE); v4 and the review do not (a shared accessed
+            // bit reports any sharer's access; reclaim should not allocate).
+            if policy.cowPteBreakOnYoung { rmapBreakCowPte(&m, .referencedWalk) }
             let pte = m.isPmd ? fmt.pteOfPmd(m.entry) : Pte(m.entry)
             guard fmt.isYoung(pte) else { continue }
             r.referenced += 1

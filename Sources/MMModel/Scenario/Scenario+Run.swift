@@ -22,6 +22,15 @@ extension Scenario {
         return r.result
     }
 
+    /// `run(name:)` with the incremental checker after every operation; also
+    /// returns what it found, in order (tests only).
+    @_spi(Testing) public func runChecked(name: String = "") -> (ScenarioResult, [Violation]) {
+        var r = ScenarioRunner(self, name: name)
+        r.world.checkAfterEachOperation = true
+        r.runAll()
+        return (r.result, r.world.violations + r.world.check())
+    }
+
     /// `run(text:name:)` on worlds that break the rules in `faults` (tests only).
     @_spi(Testing) public static func run(text: String, name: String = "", faults: InjectedFaults) -> ScenarioResult {
         switch parse(text: text) {

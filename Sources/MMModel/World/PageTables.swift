@@ -10,6 +10,19 @@ public struct PageTablePool: Sendable {
     /// it is allocated, so a written entry can be traced to (pid, address).
     var owners: [TableOwner] = []
     var freeTables: [Int32] = []
+    /// Per table (COW PTE mode, `KernelPolicy.cowPte`): how many PMD entries
+    /// reference it write-protected, i.e. as a shared COW table. 0 for every
+    /// ordinary table; 2 or more while shared; 1 after the other sharers left,
+    /// until its last user reuses it (Kernel/CowPte.swift).
+    var shareCount: [Int32] = []
+    /// The processes other than `owners[t].process` whose PMD references a
+    /// shared table `t` (sparse: only tables shared now), so a written entry
+    /// can be traced to every (pid, address) it maps.
+    var coOwners: [Int32: [Int32]] = [:]
+    /// Whether a table became shared or stopped being shared by a process since
+    /// the last `drain` (the incremental checker then recounts RSS and re-checks
+    /// the sharing rules).
+    var sharingChangedSinceDrain = false
     public private(set) var liveTables = 0
     /// Tables ever allocated (a counter users read; never decremented).
     public private(set) var allocatedTotal = 0
@@ -32,11 +45,13 @@ public struct PageTablePool: Sendable {
                 for i in start..<(start + PageTablePool.entries) { w[i] = 0 }
             }
             owners[Int(t)] = owner
+            shareCount[Int(t)] = 0
             return t
         }
         let t = Int32(words.count / PageTablePool.entries)
         words.append(contentsOf: repeatElement(0, count: PageTablePool.entries))
         owners.append(owner)
+        shareCount.append(0)
         return t
     }
 
@@ -45,6 +60,16 @@ public struct PageTablePool: Sendable {
         freeTables.append(t)
         owners[Int(t)].live = false
         releasedSinceDrain = true
+        if shareCount[Int(t)] != 0 || coOwners[t] != nil {
+            shareCount[Int(t)] = 0
+            coOwners[t] = nil
+            sharingChangedSinceDrain = true
+        }
+    }
+
+    /// Every process index whose PMD references table `t` as its owners say.
+    func ownerProcesses(_ t: Int32) -> [Int32] {
+        [owners[Int(t)].process] + (coOwners[t] ?? [])
     }
 }
 
@@ -77,6 +102,16 @@ extension PteFormat {
         (UInt64(t) << 12) | (arch == .x86_64 ? 0x67 : 0x3)
     }
     @inline(__always) func tableIndex(_ e: UInt64) -> Int32 { Int32(truncatingIfNeeded: (e >> 12) & 0xFFFF_FFFF) }
+    /// The PMD entry of a shared COW PTE table (`KernelPolicy.cowPte`): the
+    /// table descriptor write-protected — x86-64 RW (bit 1) clear, arm64
+    /// APTable[1] (bit 62) set, so no store through the table succeeds.
+    @inline(__always) func tableEntryWriteProtected(_ t: Int32) -> UInt64 {
+        arch == .x86_64 ? tableEntry(t) & ~UInt64(2) : tableEntry(t) | (1 << 62)
+    }
+    /// Whether a PMD-level table entry is write-protected (a COW PTE table).
+    @inline(__always) func pmdTableIsWriteProtected(_ e: UInt64) -> Bool {
+        arch == .x86_64 ? e & 2 == 0 : e & (1 << 62) != 0
+    }
     /// Whether a PMD-level entry is a table pointer (not none, not a huge leaf).
     @inline(__always) func pmdIsTable(_ e: UInt64) -> Bool {
         switch arch {

@@ -74,7 +74,73 @@ public struct FaultCounters: Hashable, Sendable {
     /// calls), counted like `forkRmapOps`.
     public var forkRefOps: UInt64 = 0
     public var pageTablesAllocated: UInt64 = 0
+    /// Entries written into its page tables at its fork (PTEs and PMD leaves
+    /// copied; a PTE table shared by `KernelPolicy.cowPte` copies none).
+    public var forkPtesCopied: UInt64 = 0
+    /// COW PTE mode: PTE tables its fork shared with it instead of copying.
+    public var forkTablesShared: UInt64 = 0
+    /// COW PTE mode: shared tables it broke by copying them (a new table).
+    public var cowPteBreakCopies: UInt64 = 0
+    /// COW PTE mode: shared tables it reused as their last user (the PMD made
+    /// writable again; nothing copied).
+    public var cowPteBreakReuses: UInt64 = 0
+    /// COW PTE mode: entries copied by its breaks.
+    public var cowPteBreakPtesCopied: UInt64 = 0
+    /// COW PTE mode: shared tables it let go whole (munmap of the whole table,
+    /// exit) without copying.
+    public var cowPteSharesDropped: UInt64 = 0
+    /// COW PTE mode: breaks (copies and reuses) by cause, indexed by
+    /// `CowPteBreakCause.rawValue`.
+    public var cowPteBreaksByCause = [UInt64](repeating: 0, count: CowPteBreakCause.allCases.count)
     public init() {}
+}
+
+/// Why a shared COW PTE table was broken (`KernelPolicy.cowPte`).
+public enum CowPteBreakCause: Int, CaseIterable, Hashable, Sendable {
+    /// A write fault on a write-protected PTE (`do_wp_page`).
+    case writeFault
+    /// An unshare fault: a read-only FOLL_PIN of a page not known exclusive.
+    case unshareFault
+    /// A fault installing an entry where there was none.
+    case anonFault
+    /// A fault swapping a page in.
+    case swapIn
+    /// munmap / MADV_DONTNEED over part of the table.
+    case zap
+    case mprotect
+    /// MADV_COLD / MADV_PAGEOUT aging, MADV_FREE.
+    case madvise
+    /// UFFDIO_WRITEPROTECT.
+    case uffdWp
+    /// clear_refs (soft-dirty).
+    case clearRefs
+    /// KSM merging.
+    case ksm
+    /// An rmap walk that changes entries (`try_to_unmap` for swap-out and lazyfree
+    /// discard): `PVMW_BREAK_COW_PTE`.
+    case unmapWalk
+    /// The young-bit walk (`folio_referenced`), only with `cowPteBreakOnYoung`.
+    case referencedWalk
+    /// Any other path.
+    case other
+
+    public var name: String {
+        switch self {
+        case .writeFault: return "writeFault"
+        case .unshareFault: return "unshareFault"
+        case .anonFault: return "anonFault"
+        case .swapIn: return "swapIn"
+        case .zap: return "zap"
+        case .mprotect: return "mprotect"
+        case .madvise: return "madvise"
+        case .uffdWp: return "uffdWp"
+        case .clearRefs: return "clearRefs"
+        case .ksm: return "ksm"
+        case .unmapWalk: return "unmapWalk"
+        case .referencedWalk: return "referencedWalk"
+        case .other: return "other"
+        }
+    }
 }
 
 public struct Process: Sendable {

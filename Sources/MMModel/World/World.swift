@@ -120,8 +120,9 @@ public struct World: Sendable {
     }
 
     /// The pool index of the PTE for `addr`, allocating tables; nil when the PMD
-    /// is a huge leaf.
-    mutating func ensurePteSlot(_ p: Int, _ addr: UInt64) -> Int? {
+    /// is a huge leaf. The slot is one `p` may write: a shared COW PTE table
+    /// (`KernelPolicy.cowPte`) is broken for `p` first, for `cause`.
+    mutating func ensurePteSlot(_ p: Int, _ addr: UInt64, _ cause: CowPteBreakCause = .anonFault) -> Int? {
         let ps = ensurePmdSlot(p, addr)
         let e = tables.words[ps]
         if e == 0 {
@@ -131,7 +132,10 @@ public struct World: Sendable {
             return Int(t) * PageTablePool.entries + VA.index(addr, level: 0)
         }
         guard fmt.pmdIsTable(e) else { return nil }
-        return Int(fmt.tableIndex(e)) * PageTablePool.entries + VA.index(addr, level: 0)
+        let s = Int(fmt.tableIndex(e)) * PageTablePool.entries + VA.index(addr, level: 0)
+        guard tables.shareCount[s / PageTablePool.entries] != 0 else { return s }
+        breakCowPte(p, ps, cause)
+        return Int(fmt.tableIndex(tables.words[ps])) * PageTablePool.entries + VA.index(addr, level: 0)
     }
 
     /// The PMD entry for `addr` (0 when absent).
