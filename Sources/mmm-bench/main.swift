@@ -17,6 +17,7 @@
 // is a benchmark, not a test); 1 when a side of the fork benchmark fails (mmap,
 // fork, a model error); 2 when the ABI and the reference disagree, 64 for a bad
 // command line.
+import MMModel
 import MMModelBenchC
 import MMModelC
 
@@ -31,13 +32,15 @@ var quick = false
 var forkOnly = false
 var exploreOnly = false
 var checkOnly = false
-let usage = "usage: mmm-bench [--quick] [--fork-only] [--check-only] [--explore-only]"
+var cowPteCosts = false
+let usage = "usage: mmm-bench [--quick] [--fork-only] [--check-only] [--explore-only] [--cowpte-costs]"
 for a in args {
     switch a {
     case "--quick": quick = true
     case "--fork-only": forkOnly = true
     case "--explore-only": exploreOnly = true
     case "--check-only": checkOnly = true
+    case "--cowpte-costs": cowPteCosts = true
     case "-h", "--help":
         print(usage + """
 
@@ -48,11 +51,23 @@ for a in args {
                        worlds of <= 64 pages; time to shrink a violation of a rule broken on purpose)
           --check-only only the checker benchmark (full audit of 1 GiB; check after every
                        operation vs unchecked on a mixed workload; --quick: 64 MiB, 30000 ops)
+          --cowpte-costs  only the COW PTE cost table (issue 8): fork workloads over 16 MiB
+                       (--quick: 2 MiB) with a copying fork and with the cowPte switch; counts, not times
         """)
         exit(0)
     default:
         print("mmm-bench: unknown argument \(a)  (\(usage))")
         exit(64)
+    }
+}
+
+if cowPteCosts {
+    do throws(MMMError) {
+        print(CowPteCosts.text(try CowPteCosts.table(pages: quick ? 512 : 4096)), terminator: "")
+        exit(0)
+    } catch {
+        print("mmm-bench: COW PTE cost table: \(error)")
+        exit(1)
     }
 }
 

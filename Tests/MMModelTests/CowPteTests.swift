@@ -190,6 +190,36 @@ struct CowPteTests {
         #expect(ops > 5000)
     }
 
+    // MARK: Costs (issue 8 item 4)
+
+    @Test("cost table: sharing saves tables and PTE copies for exit / exec-like children, saves nothing when all is written, and the young walk breaks only with cowPteBreakOnYoung")
+    func costTable() throws {
+        let rows = try CowPteCosts.table(pages: 1024)                  // two PTE tables
+        func row(_ w: String, _ m: String) throws -> CowPteCostRow {
+            try #require(rows.first { $0.workload == w && $0.mode == m })
+        }
+        for w in ["fork-then-exit", "fork-then-exec-like", "fork-then-write-everything", "young-bit reclaim"] {
+            let copy = try row(w, "copy"), cow = try row(w, "cowPte")
+            #expect(copy.ptesCopiedAtFork == 1024 && cow.ptesCopiedAtFork == 0 && cow.tablesShared == 2, "\(w)")
+            #expect(copy.rmapOpsAtFork == cow.rmapOpsAtFork, "\(w): fork-equivalent accounting at share time")
+        }
+        let exit = try row("fork-then-exit", "cowPte")
+        #expect(exit.tablesAllocated == 3 && exit.sharesDropped == 2 && exit.ptesCopiedAtBreaks == 0)
+        #expect(try row("fork-then-exit", "copy").tablesAllocated == 5)    // PGD, PUD, PMD + 2 PTE tables
+        let exec = try row("fork-then-exec-like", "cowPte")
+        #expect(exec.breakCopies == 1 && exec.ptesCopiedAtBreaks == 512 && exec.sharesDropped == 1)
+        let all = try row("fork-then-write-everything", "cowPte")
+        #expect(all.tablesAllocated == 5 && all.ptesCopiedAtBreaks == 1024 && all.breakCopies == 2 && all.breakReuses == 2)
+        #expect(try row("young-bit reclaim", "cowPte").breaksByCause.isEmpty)
+        #expect(try row("young-bit reclaim", "cowPte+breakOnYoung").breaksByCause == "referencedWalk=4")
+    }
+
+    @Test("examples/scenarios/cow-pte-fork.mmm turns the mode on with a header switch")
+    func exampleUsesSwitch() throws {
+        let s = try Scenario.parse(text: try readScenario("cow-pte-fork.mmm")).get()
+        #expect(s.header.switches == ["cowPte=on"] && s.header.worldConfig.policy.cowPte)
+    }
+
     // MARK: Checker rules (issue 8 item 5)
 
     @Test("COWPTE-WRITABLE: a writable anonymous PTE written into a COW table without breaking it")
