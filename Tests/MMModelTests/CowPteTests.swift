@@ -138,6 +138,32 @@ struct CowPteTests {
         #expect(try w4.counters(child4).cowPteBreaksByCause[CowPteBreakCause.unshareFault.rawValue] == 1)
     }
 
+    @Test("uffd protect, clear_refs, MADV_FREE and KSM unmerge each break with their cause")
+    func moreCauses() throws {
+        func cause(_ w: World, _ pid: Int32, _ c: CowPteBreakCause) throws -> UInt64 {
+            try w.counters(pid).cowPteBreaksByCause[c.rawValue]
+        }
+        var (w, _, child, a) = try cowPteForked()
+        try w.uffdRegisterWP(child, a, 8 * page)
+        try w.uffdWriteProtect(child, a, page, protect: true)
+        #expect(try cause(w, child, .uffdWp) == 1)
+        var c = cowPteConfig()
+        c.format = PteFormat(arch: .x86_64, config: KernelConfig.live618.union(.softDirty))
+        var (w2, parent2, _, _) = try cowPteForked(c)
+        try w2.clearRefsSoftDirty(parent2)
+        #expect(try cause(w2, parent2, .clearRefs) == 1)
+        var (w3, _, child3, a3) = try cowPteForked()
+        try w3.madvise(child3, a3, 2 * page, .free)
+        #expect(try cause(w3, child3, .madvise) == 1)
+        var (w4, parent4, child4, a4) = try cowPteForked()
+        var (w5, parent5, _, a5) = try cowPteForked(.small())     // the same under a copying fork
+        let merged = try w4.ksmMerge(parent4, a4, page)
+        #expect(try merged == w5.ksmMerge(parent5, a5, page) && merged >= 1)   // the page both map: made KSM in place
+        #expect(try cause(w4, parent4, .ksm) == 1 && cause(w4, child4, .ksm) == 1)   // copy, then reuse
+        #expect(try w4.ksmUnmerge(child4, a4, page) == 1)
+        #expect(try w4.pageState(child4, a4).ksm == false)
+    }
+
     @Test("folio_referenced clears a shared accessed bit without breaking (v4, review); cowPteBreakOnYoung breaks (v3)")
     func youngWalk() throws {
         for breakOnYoung in [false, true] {
@@ -218,6 +244,15 @@ struct CowPteTests {
     func exampleUsesSwitch() throws {
         let s = try Scenario.parse(text: try readScenario("cow-pte-fork.mmm")).get()
         #expect(s.header.switches == ["cowPte=on"] && s.header.worldConfig.policy.cowPte)
+    }
+
+    @Test("mmm show draws a shared table once, with dashed write-protected PMD edges from both processes")
+    func showSharedTable() throws {
+        let r = Scenario.state(text: try readScenario("cow-pte-fork.mmm"), at: .snapshot("forked"))
+        guard case .success(let st) = r else { Issue.record("\(r)"); return }
+        let dot = st.dot()
+        #expect(dot.split(separator: "COW PTE table, 2 write-protected", omittingEmptySubsequences: false).count == 2)   // declared once
+        #expect(dot.split(separator: "wp\", style=dashed", omittingEmptySubsequences: false).count == 3)                 // two PMD edges
     }
 
     // MARK: Checker rules (issue 8 item 5)

@@ -223,7 +223,10 @@ extension ScenarioState {
         let base = Int(table) * PageTablePool.entries
         for i in 0..<PageTablePool.entries where w.tables.words[base + i] != 0 { used += 1 }
         let span = level == 3 ? "" : "\n\(hex0x(owner.base))+\(hex0x(UInt64(1) << (21 + 9 * UInt64(level))))"
-        g.line("    t\(table) [shape=box3d, label=\(dotString("\(names[level]) \(table)\(span)\n\(used) of 512 used"))];")
+        // A COW PTE table (KernelPolicy.cowPte) is drawn once, in its first owner's cluster.
+        let cow = level == 0 && w.tables.shareCount[Int(table)] != 0
+            ? "\nCOW PTE table, \(w.tables.shareCount[Int(table)]) write-protected PMD(s)" : ""
+        g.line("    t\(table) [shape=box3d, label=\(dotString("\(names[level]) \(table)\(span)\n\(used) of 512 used\(cow)"))];")
         var leaves = LeafRuns(info: info, state: self, from: "t\(table)")
         for i in 0..<PageTablePool.entries {
             let e = w.tables.words[base + i]
@@ -231,7 +234,12 @@ extension ScenarioState {
             let addr = owner.address(i)
             if level >= 2 || (level == 1 && w.fmt.pmdIsTable(e)) {
                 let child = w.fmt.tableIndex(e)
-                g.line("    t\(table) -> t\(child) [label=\"[\(i)]\"];")
+                if level == 1 && w.fmt.pmdTableIsWriteProtected(e) {
+                    g.line("    t\(table) -> t\(child) [label=\"[\(i)] wp\", style=dashed];")
+                    if w.tables.owners[Int(child)].process != info.pid - 1 { continue }
+                } else {
+                    g.line("    t\(table) -> t\(child) [label=\"[\(i)]\"];")
+                }
                 walk(&g, info, table: child, level: level - 1)
             } else if level == 1 {
                 leaves.add(&g, addr: addr, pte: w.fmt.pteOfPmd(e), pmd: true)
