@@ -237,6 +237,15 @@ extension World {
         }
     }
 
+    /// `rmapNext` for a walk whose cursor carries `breakCowPte`: a mapping in
+    /// a COW PTE table is reported after the table was broken for its process,
+    /// with the slot (and entry) that process now has.
+    mutating func rmapNextBreaking(_ c: inout RmapCursor) -> RmapMapping? {
+        guard var m = rmapNext(&c) else { return nil }
+        if let cause = c.breakCowPte { rmapBreakCowPte(&m, cause) }
+        return m
+    }
+
     /// An rmap walk's `PVMW_BREAK_COW_PTE`: when mapping `m` lies in a COW PTE
     /// table, breaks it for `m`'s process and points `m` at the slot to write.
     @inline(__always)

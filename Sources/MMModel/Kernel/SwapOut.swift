@@ -199,9 +199,9 @@ extension World {
     mutating func tryToUnmap(_ head: Int32) -> Bool {
         guard let slot = frames.swapCacheSlot[head] else { return false }
         var c = rmapCursor(folio: head)
-        while var m = rmapNext(&c) {
+        c.breakCowPte = .unmapWalk                             // PVMW_BREAK_COW_PTE (cowPte)
+        while let m = rmapNextBreaking(&c) {
             if m.isPmd { splitHugePmd(m.process, m.address); continue }
-            rmapBreakCowPte(&m, .unmapWalk)                   // PVMW_BREAK_COW_PTE (cowPte)
             let p = m.process
             let pte = Pte(m.entry)
             let page = m.page
@@ -234,7 +234,8 @@ extension World {
         var dirty = frames.flags(head).contains(.dirty)
         var maps: [RmapMapping] = []
         var c = rmapCursor(folio: head)
-        while let m = rmapNext(&c) {
+        c.breakCowPte = .unmapWalk                             // PVMW_BREAK_COW_PTE (cowPte)
+        while let m = rmapNextBreaking(&c) {
             if m.isPmd { splitHugePmd(m.process, m.address); continue }
             if fmt.isDirty(Pte(m.entry)) { dirty = true }
             maps.append(m)
@@ -244,8 +245,7 @@ extension World {
             if dirty { frames.insertFlags(head, [.swapBacked, .dirty]) }
             return 0
         }
-        for var m in maps {
-            rmapBreakCowPte(&m, .unmapWalk)                   // PVMW_BREAK_COW_PTE (cowPte)
+        for m in maps {
             tables.words[m.slot] = 0
             removeRmapPtes(head, m.page, 1, m.process)
             processes[m.process].rssAnon -= 1

@@ -25,15 +25,15 @@ extension World {
     public mutating func folioReferenced(_ pfn: UInt64) throws(MMMError) -> FolioReferences {
         defer { afterOperation() }
         var c = rmapCursor(folio: try folioHead(ofPfn: pfn))
+        // Policy cowPteBreakOnYoung: RFC v3's walk broke shared tables here
+        // (PVMW_BREAK_COW_PTE); v4 and the review do not (a shared accessed
+        // bit reports any sharer's access; reclaim should not allocate).
+        if policy.cowPteBreakOnYoung { c.breakCowPte = .referencedWalk }
         var r = FolioReferences()
-        while var m = rmapNext(&c) {
+        while let m = rmapNextBreaking(&c) {
             let vi = processes[m.process].vmaIndex(m.address)
             if let vi, processes[m.process].vmas[vi].flags.contains(.locked) { r.locked = true; break }
             r.mappings += 1
-            // Policy cowPteBreakOnYoung: RFC v3's walk broke shared tables here
-            // (PVMW_BREAK_COW_PTE); v4 and the review do not (a shared accessed
-            // bit reports any sharer's access; reclaim should not allocate).
-            if policy.cowPteBreakOnYoung { rmapBreakCowPte(&m, .referencedWalk) }
             let pte = m.isPmd ? fmt.pteOfPmd(m.entry) : Pte(m.entry)
             guard fmt.isYoung(pte) else { continue }
             r.referenced += 1

@@ -48,6 +48,10 @@ struct RmapCursor {
     var pmdSeen = -1
     /// A KSM folio's rmap_item addresses (RmapKsm.swift); nil for other folios.
     var ksm: [UInt64]? = nil
+    /// `PVMW_BREAK_COW_PTE` (KernelPolicy.cowPte): a walk that will change
+    /// the entries it finds breaks a shared COW PTE table before reporting a
+    /// mapping in it (`World.rmapNextBreaking`), counted for this cause.
+    var breakCowPte: CowPteBreakCause? = nil
 }
 
 extension World {
