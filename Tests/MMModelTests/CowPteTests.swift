@@ -44,6 +44,7 @@ struct CowPteTests {
         #expect(w.check().isEmpty)
         _ = try w.read(child, a + page)                                        // hardware A bit: no break
         #expect(w.testingCowPteTable(child, a).shareCount == 2)
+        #expect(w.invariantViolations().isEmpty, "\(w.invariantViolations())")
     }
 
     @Test("a write fault breaks by copy; the last sharer then reuses the table (RFC break_cow_pte)")
@@ -64,6 +65,7 @@ struct CowPteTests {
         #expect(w.testingCowPteTable(parent, a) == (0, false, shared))
         let v0 = try w.read(parent, a), v1 = try w.read(child, a), v2 = try w.read(child, a + page)
         #expect(v0 == 1 && v1 == 2 && v2 == 1)
+        #expect(w.invariantViolations().isEmpty, "\(w.invariantViolations())")
     }
 
     @Test("exit lets shared tables go without copying; the parent reuses on its next write")
@@ -77,6 +79,7 @@ struct CowPteTests {
         try w.write(parent, a, 5)                                              // §2.9 E2-1: reuse, not copy
         #expect(try w.counters(parent).wpReuse == 1)
         #expect(try w.counters(parent).cowPteBreakReuses == 1)
+        #expect(w.invariantViolations().isEmpty, "\(w.invariantViolations())")
     }
 
     @Test("a maybe-pinned AnonExclusive page keeps its table from being shared (R-FORK-9)")
@@ -90,6 +93,7 @@ struct CowPteTests {
         let k = try w.counters(child)
         #expect(k.forkTablesShared == 0 && k.forkPagesCopied == 1)
         #expect(!w.testingCowPteTable(parent, a).writeProtected)
+        #expect(w.invariantViolations().isEmpty, "\(w.invariantViolations())")
     }
 
     @Test("a MADV_DONTFORK or MADV_WIPEONFORK VMA in the table's range makes fork copy it (RFC: VMA kinds excluded)",
@@ -103,6 +107,7 @@ struct CowPteTests {
         let child = try w.fork(parent)
         #expect(try w.counters(child).forkTablesShared == 0)
         #expect(try w.rows(child, a, 4) == "rrrr")
+        #expect(w.invariantViolations().isEmpty, "\(w.invariantViolations())")
     }
 
     // MARK: Breaking by cause
@@ -117,6 +122,8 @@ struct CowPteTests {
         let k2 = try w2.counters(child2)
         #expect(k2.cowPteSharesDropped == 1 && k2.cowPteBreakCopies == 0)
         #expect(try w.rows(parent, a, 8) == "rrrrrrrr")
+        #expect(w.invariantViolations().isEmpty, "\(w.invariantViolations())")
+        #expect(w2.invariantViolations().isEmpty, "\(w2.invariantViolations())")
     }
 
     @Test("mprotect, MADV_COLD, MADV_PAGEOUT (rmap unmap walk) and a pin each break with their cause")
@@ -136,6 +143,10 @@ struct CowPteTests {
         var (w4, _, child4, a4) = try cowPteForked()
         _ = try w4.pin(child4, a4, page, write: false)                     // GUP R/O pin of a !AE page: unshare
         #expect(try w4.counters(child4).cowPteBreaksByCause[CowPteBreakCause.unshareFault.rawValue] == 1)
+        #expect(w.invariantViolations().isEmpty, "\(w.invariantViolations())")
+        #expect(w2.invariantViolations().isEmpty, "\(w2.invariantViolations())")
+        #expect(w3.invariantViolations().isEmpty, "\(w3.invariantViolations())")
+        #expect(w4.invariantViolations().isEmpty, "\(w4.invariantViolations())")
     }
 
     @Test("uffd protect, clear_refs, MADV_FREE and KSM unmerge each break with their cause")
@@ -162,6 +173,36 @@ struct CowPteTests {
         #expect(try cause(w4, parent4, .ksm) == 1 && cause(w4, child4, .ksm) == 1)   // copy, then reuse
         #expect(try w4.ksmUnmerge(child4, a4, page) == 1)
         #expect(try w4.pageState(child4, a4).ksm == false)
+        #expect(w.invariantViolations().isEmpty, "\(w.invariantViolations())")
+        #expect(w2.invariantViolations().isEmpty, "\(w2.invariantViolations())")
+        #expect(w3.invariantViolations().isEmpty, "\(w3.invariantViolations())")
+        #expect(w4.invariantViolations().isEmpty, "\(w4.invariantViolations())")
+        #expect(w5.invariantViolations().isEmpty, "\(w5.invariantViolations())")
+    }
+
+    @Test("mremap moves a shared table's entries only after breaking it; MADV_COLLAPSE breaks before replacing the table")
+    func mremapAndCollapse() throws {
+        var (w, parent, child, a) = try cowPteForked()
+        let to = try w.mremap(child, a, oldLength: 8 * page, newLength: 8 * page, flags: [.mayMove, .fixed],
+                              newAddress: a + 2 * mib2)
+        let kc = try w.counters(child)
+        #expect(kc.cowPteBreaksByCause[CowPteBreakCause.mremap.rawValue] == 1, "\(kc)")
+        #expect(try w.read(child, to + 3 * page) == 1 && w.rows(parent, a, 8) == "rrrrrrrr")
+        var c = cowPteConfig()
+        c.thpEnabled = .madvise
+        var w2 = try World(c)
+        let p2 = w2.createProcess()
+        let b = try w2.mmap(p2, length: mib2, align: mib2)
+        try w2.madvise(p2, b, mib2, .nohugepage)
+        try w2.access(p2, b, mib2, read: false, write: true, value: 1)
+        let c2 = try w2.fork(p2)
+        try w2.exit(c2)                                       // mapped once again: collapse may take them
+        try w2.madvise(p2, b, mib2, .hugepage)
+        try w2.collapse(p2, b, mib2)
+        #expect(try w2.counters(p2).cowPteBreaksByCause[CowPteBreakCause.collapse.rawValue] == 1)
+        #expect(try w2.pageState(p2, b + page).pmdMapped)
+        #expect(w.invariantViolations().isEmpty, "\(w.invariantViolations())")
+        #expect(w2.invariantViolations().isEmpty, "\(w2.invariantViolations())")
     }
 
     @Test("folio_referenced clears a shared accessed bit without breaking (v4, review); cowPteBreakOnYoung breaks (v3)")
@@ -178,6 +219,7 @@ struct CowPteTests {
             let breaks = k.cowPteBreaksByCause[CowPteBreakCause.referencedWalk.rawValue]
                 + kc.cowPteBreaksByCause[CowPteBreakCause.referencedWalk.rawValue]
             #expect(breaks == (breakOnYoung ? 2 : 0))
+            #expect(w.invariantViolations().isEmpty, "\(w.invariantViolations())")
         }
     }
 

@@ -104,6 +104,7 @@ extension World {
         var swapped = false
         let r = collapseCheckPtes(p, haddr, armed: armed, swapped: &swapped)
         guard r == .succeeded else { return r }
+        breakCowPte(p, ps, .collapse)                            // a COW PTE table (cowPte): this process's own first
         // collapse_huge_page(): the folio first, then the swap-ins, then the recheck.
         guard let h = frames.allocate(order: WorldConfig.pmdOrder) else { return .allocFailed }
         if swapped {

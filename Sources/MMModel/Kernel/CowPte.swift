@@ -62,6 +62,10 @@ extension World {
             if d != 0 { return fmt.pmdIsTable(d) && fmt.tableIndex(d) == t }
         }
         guard cowPteMayShare(src, ps, base: base) else { return false }
+        let t0 = Int(t) * PageTablePool.entries
+        guard (t0..<(t0 + PageTablePool.entries)).contains(where: { tables.words[$0] != 0 }) else {
+            return false                                      // an empty table: nothing to share or copy
+        }
         let first = Int(t) * PageTablePool.entries
         var vi = -1
         for i in 0..<PageTablePool.entries {

@@ -164,7 +164,7 @@ extension World {
         while a < addr + oldLen {
             if !fmt.pmdIsLeaf(pmdValue(p, a)), let s = pteSlot(p, a), let f = normalFrame(Pte(tables.words[s])),
                frames.flags(frames.head(f)).contains(.ksm), let vi = processes[p].vmaIndex(a),
-               let outcome = try? doWpPage(p, vi, a, s, unshare: true) {
+               let outcome = try? doWpPage(p, vi, a, writableSlot(p, a, s, .unshareFault), unshare: true) {
                 accountFault(p, outcome)
             }
             a += VA.pageSize
@@ -201,6 +201,7 @@ extension World {
             let extent = min(VA.pmdSize - (oa & (VA.pmdSize - 1)), VA.pmdSize - (na & (VA.pmdSize - 1)), len - done)
             defer { done += extent }
             guard let ops = pmdSlot(p, oa), tables.words[ops] != 0 else { continue }
+            breakCowPte(p, ops, .mremap)                        // a COW PTE table (cowPte): this process's own first
             let full = extent == VA.pmdSize
             if fmt.pmdIsLeaf(tables.words[ops]) {
                 if full {
@@ -229,7 +230,7 @@ extension World {
             }
             guard fmt.pmdIsTable(tables.words[ops]) else { continue }
             // pte_alloc() at the destination, then move_ptes().
-            guard ensurePteSlot(p, na) != nil else { preconditionFailure("PMD leaf at the destination") }
+            guard ensurePteSlot(p, na, .mremap) != nil else { preconditionFailure("PMD leaf at the destination") }
             var off: UInt64 = 0
             while off < extent {
                 defer { off += VA.pageSize }
@@ -238,7 +239,7 @@ extension World {
                 if fmt.isNone(pte) { continue }
                 tables.words[os] = 0
                 guard let moved = movedEntry(pte, clearUffd: clearUffd) else { continue }   // a uffd-wp marker
-                guard let ns = ensurePteSlot(p, na + off) else { preconditionFailure("PMD leaf at the destination") }
+                guard let ns = ensurePteSlot(p, na + off, .mremap) else { preconditionFailure("PMD leaf at the destination") }
                 tables.words[ns] = moved.raw
             }
         }

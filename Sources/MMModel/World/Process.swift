@@ -121,6 +121,10 @@ public enum CowPteBreakCause: Int, CaseIterable, Hashable, Sendable {
     case unmapWalk
     /// The young-bit walk (`folio_referenced`), only with `cowPteBreakOnYoung`.
     case referencedWalk
+    /// mremap moving the table's entries (or the table) away.
+    case mremap
+    /// MADV_COLLAPSE / khugepaged replacing the table by a PMD mapping.
+    case collapse
     /// Any other path.
     case other
 
@@ -138,6 +142,8 @@ public enum CowPteBreakCause: Int, CaseIterable, Hashable, Sendable {
         case .ksm: return "ksm"
         case .unmapWalk: return "unmapWalk"
         case .referencedWalk: return "referencedWalk"
+        case .mremap: return "mremap"
+        case .collapse: return "collapse"
         case .other: return "other"
         }
     }
