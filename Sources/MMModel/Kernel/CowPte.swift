@@ -195,7 +195,7 @@ extension World {
             let pte = Pte(tables.words[first + i])
             if fmt.isNone(pte) { continue }
             if fmt.isPresent(pte) {
-                guard let f = normalFrame(pte) else { continue }
+                guard let f = normalFrame(pte) else { ksmMightUnmapZeroPage(p, pte); continue }
                 let head = frames.head(f)
                 removeRmapPtes(head, f, 1, p)
                 processes[p].rssAnon -= 1
