@@ -12,7 +12,9 @@ extension MMM {
                 (default: side A's) plus every --switch-b. Printed side by side: the \
                 switches that differ (docs/kernel-policy.md), each phase's minor and \
                 major faults (* marks a difference), the end-of-run counters that \
-                differ (fork batches, rmap and refcount operations, reuse, copies), \
+                differ (fork batches, rmap and refcount operations, reuse, copies; \
+                with --switch-b cowPte=on: PTE tables shared, PTEs copied at fork and \
+                at breaks, breaks by cause), \
                 every page whose state differs at a snapshot (runs of pages with the \
                 same differences), and each side's expectation verdict. Expectations \
                 are written for one kernel, so a failing side is reported, not an error.
