@@ -399,9 +399,9 @@ static void test_cow_pte_switch(void **state)
 	mmm_violations *v = NULL;
 
 	world_ok(w, mmm_world_set_switch(w, "cowPte", "on"));
-	world_ok(w, mmm_world_get_switch(w, "cowPte", buf, sizeof(buf)));
+	assert_int_equal(mmm_world_get_switch(w, "cowPte", buf, sizeof(buf)), 2);	/* the value's length */
 	assert_string_equal(buf, "on");
-	world_ok(w, mmm_world_get_switch(w, "cowPteBreakOnYoung", buf, sizeof(buf)));
+	assert_int_equal(mmm_world_get_switch(w, "cowPteBreakOnYoung", buf, sizeof(buf)), 3);
 	assert_string_equal(buf, "off");
 	parent = new_process(w);
 	a = map(w, parent, 8 * PAGE, RW);
