@@ -52,6 +52,10 @@ struct PolicyTests {
                 && !k515.forkBatching && !k515.mthpFaults && k515.mprotectUpgrade == .none)
         #expect(KernelPolicy.preset("6.8")!.mthpFaults && !KernelPolicy.preset("6.8")!.forkBatching)
         #expect(KernelPolicy.preset("6.12")!.fpbAPI == .v6_10 && KernelPolicy.v6_18.fpbAPI == .v6_17)
+        // 6.15 is 6.18 without the two 6.17 changes: the FPB_RESPECT_* flag API
+        // of folio_pte_batch_flags and d23cb648e365 (mremap of several VMAs).
+        let k615 = try #require(KernelPolicy.preset("6.15"))
+        #expect(Set(k615.differences(from: KernelPolicy.v6_18)) == ["fpbAPI=v6_10", "mremapMultiVma=off"])
     }
 
     @Test("a policy is set before the first process, never under live page tables")

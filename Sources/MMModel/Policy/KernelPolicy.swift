@@ -194,8 +194,8 @@ public struct KernelPolicy: Hashable, Sendable {
     /// swapped-only ranges too [K; onset between them U].
     public var madvCollapse = MadvCollapse.any
     /// 6.17+: Lorenzo Stoakes, "mm/mremap: permit mremap() move of multiple
-    /// VMAs" (`remap_move`): a pure MREMAP_FIXED move may span several VMAs [K:
-    /// 6.18; not in the 6.12 source]. Off: the range must lie in one VMA (EFAULT).
+    /// VMAs" (d23cb648e365, merged for 6.17; `remap_move`): a pure MREMAP_FIXED
+    /// move may span several VMAs [K: 6.18]. Off: the range must lie in one VMA (EFAULT).
     public var mremapMultiVma = true
     /// Never merged (RFC, in no preset): Chih-En Lin, "Introduce Copy-On-Write
     /// to Page Table" (v3 Dec 2022 … v5 Apr 2023; semantics §5.5). Fork shares
@@ -215,9 +215,9 @@ public struct KernelPolicy: Hashable, Sendable {
     // MARK: Presets
 
     /// The preset names, oldest first.
-    public static let presetNames = ["5.4", "5.15", "6.1", "6.6", "6.8", "6.10", "6.11", "6.12", "6.18"]
+    public static let presetNames = ["5.4", "5.15", "6.1", "6.6", "6.8", "6.10", "6.11", "6.12", "6.15", "6.18"]
 
-    /// 6.15 / 6.18: today's model (spec §0.1 live kernel). The default.
+    /// 6.18: today's model (spec §0.1 live kernel). The default.
     public static let v6_18 = KernelPolicy()
 
     /// The preset of a release (semantics §11 columns; "6.11" is 6.10 plus the
@@ -225,13 +225,17 @@ public struct KernelPolicy: Hashable, Sendable {
     public static func preset(_ name: String) -> KernelPolicy? {
         var p = KernelPolicy()
         switch name {
-        case "6.18", "6.15":
+        case "6.18":
             return p
+        case "6.15":
+            // 6.18 less what 6.17 brought: the FPB_RESPECT_* / FPB_MERGE_*
+            // flags and moving several VMAs with one mremap.
+            p.fpbAPI = .v6_10
+            p.mremapMultiVma = false
         case "6.12":
+            p = preset("6.15")!
             p.largeFolioReuse = false
             p.madvCollapse = .needsWritable
-            p.mremapMultiVma = false
-            p.fpbAPI = .v6_10
             p.hugeZeroWriteAllocates = false
         case "6.11":
             p = preset("6.12")!
