@@ -1032,6 +1032,15 @@ typedef int32_t mmm_pid;
  * @use_huge_zero_page: transparent_hugepage/use_zero_page, 0 or 1.
  * @swap_device:        MMM_SWAP_SYNC or MMM_SWAP_ASYNC.
  * @reserved:           0.
+ * @ksm_use_zero_pages: /sys/kernel/mm/ksm/use_zero_pages, 0 (the default) or
+ *                      1: KSM maps pages of zeros to the shared zero page
+ *                      (counted in ksm_zero_pages) instead of merging them.
+ *                      A caller whose @size ends before it gets 0.
+ * @reserved2:          0.
+ *
+ * @size may also be MMM_WORLD_CONFIG_SIZE_V0 (48), the struct before
+ * @ksm_use_zero_pages, as a caller built against that header sets it; a
+ * size between the two is too small.
  */
 struct mmm_world_config {
 	uint32_t size;
@@ -1044,7 +1053,12 @@ struct mmm_world_config {
 	uint8_t use_huge_zero_page;
 	uint8_t swap_device;
 	uint32_t reserved;
+	uint8_t ksm_use_zero_pages;
+	uint8_t reserved2[7];
 };
+
+/* The size of struct mmm_world_config before @ksm_use_zero_pages. */
+#define MMM_WORLD_CONFIG_SIZE_V0 48u
 
 /**
  * mmm_world_config_init() - Fill a config with the defaults.
@@ -1069,8 +1083,9 @@ int mmm_world_config_init(struct mmm_world_config *cfg);
  * Context: Any thread.
  * Return: 0; -EINVAL if @cfg or @out is NULL, @cfg->size is too small, @arch
  * is unknown, @frames or @swap_slots is 0 or above its maximum, a THP setting,
- * @swap_device, @use_huge_zero_page or @page_cluster is out of range, or
- * @thp_orders[0], @thp_orders[1] or @reserved is not 0.  Since: 0.1.
+ * @swap_device, @use_huge_zero_page, @ksm_use_zero_pages or @page_cluster is
+ * out of range, or @thp_orders[0], @thp_orders[1], @reserved or @reserved2 is
+ * not 0.  Since: 0.1.
  */
 int mmm_world_create(const struct mmm_world_config *cfg, mmm_world **out);
 
@@ -1959,6 +1974,155 @@ struct mmm_fork_op_counters {
  * -ESRCH if @pid was never created.  Since: 0.1.
  */
 int mmm_fork_op_counters(mmm_world *w, mmm_pid pid, struct mmm_fork_op_counters *out);
+
+/* ------------------------------------------------------------------------ */
+/* KSM counters, global reclaim, COW PTE costs                                */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * struct mmm_ksm_counters - /sys/kernel/mm/ksm as it reads once ksmd settled.
+ * @size:               set by the caller to sizeof(struct mmm_ksm_counters).
+ * @reserved:           0.
+ * @pages_shared:       KSM pages in use: each mapped at least once.
+ * @pages_sharing:      the further mappings of those pages (mappings beyond
+ *                      the first of each).
+ * @stable_node_chains: contents with more than one KSM page (a stable node
+ *                      that reached max_page_sharing, 256, and got dups).
+ * @stable_node_dups:   the KSM pages of those chains.
+ * @ksm_zero_pages:     pages of zeros KSM mapped to the shared zero page
+ *                      (only with struct mmm_world_config.ksm_use_zero_pages).
+ *
+ * The model merges when a range becomes MMM_MADV_MERGEABLE (and again at
+ * later merges): the values are those after ksmd's scans settled, not a
+ * running scan's.
+ */
+struct mmm_ksm_counters {
+	uint32_t size;
+	uint32_t reserved;
+	uint64_t pages_shared;
+	uint64_t pages_sharing;
+	uint64_t stable_node_chains;
+	uint64_t stable_node_dups;
+	uint64_t ksm_zero_pages;
+};
+
+/**
+ * mmm_ksm_counters() - Read the world's KSM counters.
+ * @w:   the world.
+ * @out: receives the counters; @out->size must be set.
+ *
+ * Kernel: the pages_shared, pages_sharing, stable_node_chains,
+ * stable_node_dups and ksm_zero_pages files of /sys/kernel/mm/ksm.
+ * Context: One thread at a time per world. State is unchanged.
+ * Return: 0; -EINVAL if @w or @out is NULL or @out->size is too small.
+ * Since: 0.1.
+ */
+int mmm_ksm_counters(mmm_world *w, struct mmm_ksm_counters *out);
+
+/**
+ * mmm_ksm_process_zero_pages() - A process's KSM zero pages.
+ * @w:   the world.
+ * @pid: a process, live or exited (0 after exit).
+ * @out: receives the count.
+ *
+ * Kernel: ksm_zero_pages of /proc/PID/ksm_stat (mm->ksm_zero_pages); a child
+ * starts with its parent's count (ksm_fork()).
+ * Context: One thread at a time per world. State is unchanged.
+ * Return: 0; -EINVAL if @w or @out is NULL; -ESRCH if @pid was never created.
+ * Since: 0.1.
+ */
+int mmm_ksm_process_zero_pages(mmm_world *w, mmm_pid pid, uint64_t *out);
+
+/**
+ * mmm_reclaim() - Global reclaim of the folios a range maps.
+ * @w:         the world.
+ * @pid:       a live process.
+ * @addr:      page-aligned start.
+ * @len:       bytes, at least 1 (rounded up to whole pages).
+ * @pages_out: receives the pages swapped out or discarded, or NULL.
+ *
+ * Every folio mapped at [@addr, @addr + @len) of @pid is reclaimed as if it
+ * had reached the tail of the inactive list unreferenced (kswapd or direct
+ * reclaim). Unlike MMM_MADV_PAGEOUT nothing asks for the folio to be mapped
+ * by @pid only: try_to_unmap() unmaps it from every process and address its
+ * rmap finds (shared after fork, KSM pages), leaving swap entries there; a
+ * lazyfree (MMM_MADV_FREE) folio still clean is discarded instead. Folios
+ * that may be pinned stay mapped. Swap entries and unpopulated pages in the
+ * range are left alone.
+ * Kernel: shrink_folio_list(): add_to_swap(), try_to_unmap(), pageout().
+ * Context: One thread at a time per world.
+ * Return: 0; -EINVAL if @w is NULL, @addr is not page aligned, @len is 0 or
+ * the range does not end by 2^47; -EFAULT if part of the range has no VMA;
+ * -ENOMEM (nothing changed) if the swap device has fewer free slots than the
+ * folios need; -ESRCH if @pid is not a live process.  Since: 0.1.
+ */
+int mmm_reclaim(mmm_world *w, mmm_pid pid, uint64_t addr, uint64_t len, uint64_t *pages_out);
+
+/*
+ * Why a shared COW PTE table was broken (struct mmm_cow_pte_counters
+ * .breaks_by_cause[] index); only with the policy switch cowPte=on.
+ */
+#define MMM_COWPTE_CAUSE_WRITE_FAULT     0u  /* do_wp_page on a write-protected PTE */
+#define MMM_COWPTE_CAUSE_UNSHARE_FAULT   1u  /* read-only FOLL_PIN of a maybe-shared page */
+#define MMM_COWPTE_CAUSE_ANON_FAULT      2u  /* a fault filling an empty entry */
+#define MMM_COWPTE_CAUSE_SWAP_IN         3u  /* a fault swapping a page in */
+#define MMM_COWPTE_CAUSE_ZAP             4u  /* munmap / MADV_DONTNEED of part of a table */
+#define MMM_COWPTE_CAUSE_MPROTECT        5u
+#define MMM_COWPTE_CAUSE_MADVISE         6u  /* MADV_COLD, MADV_PAGEOUT, MADV_FREE */
+#define MMM_COWPTE_CAUSE_UFFD_WP         7u  /* UFFDIO_WRITEPROTECT */
+#define MMM_COWPTE_CAUSE_CLEAR_REFS      8u  /* clear_refs soft-dirty */
+#define MMM_COWPTE_CAUSE_KSM             9u  /* KSM merging */
+#define MMM_COWPTE_CAUSE_UNMAP_WALK     10u  /* try_to_unmap (swap-out, lazyfree discard) */
+#define MMM_COWPTE_CAUSE_REFERENCED_WALK 11u /* folio_referenced, with cowPteBreakOnYoung */
+#define MMM_COWPTE_CAUSE_MREMAP         12u
+#define MMM_COWPTE_CAUSE_COLLAPSE       13u  /* MADV_COLLAPSE */
+#define MMM_COWPTE_CAUSE_OTHER          14u
+/* Causes defined so far (entries of .breaks_by_cause[] in use). */
+#define MMM_COWPTE_CAUSES               15u
+
+/**
+ * struct mmm_cow_pte_counters - What COW PTE tables cost a process.
+ * @size:               set by the caller to sizeof(struct mmm_cow_pte_counters).
+ * @reserved:           0.
+ * @fork_ptes_copied:   entries (PTEs and PMD leaves) written into its page
+ *                      tables at its fork; a shared table copies none.
+ * @fork_tables_shared: PTE tables its fork shared with it instead of copying.
+ * @break_copies:       shared tables it broke by copying them (a new table).
+ * @break_reuses:       shared tables it reused as their last user (the PMD
+ *                      made writable again, nothing copied).
+ * @break_ptes_copied:  entries copied by its breaks.
+ * @shares_dropped:     shared tables it let go whole (munmap of the whole
+ *                      table, exit) without copying.
+ * @breaks_by_cause:    breaks (copies and reuses) by MMM_COWPTE_CAUSE_*;
+ *                      entries from MMM_COWPTE_CAUSES on are 0.
+ *
+ * The COW PTE table patches (RFC, never merged; switch cowPte) share a
+ * child's PTE tables with its parent at fork and copy one at its first
+ * change. With cowPte off every field but @fork_ptes_copied stays 0.
+ */
+struct mmm_cow_pte_counters {
+	uint32_t size;
+	uint32_t reserved;
+	uint64_t fork_ptes_copied;
+	uint64_t fork_tables_shared;
+	uint64_t break_copies;
+	uint64_t break_reuses;
+	uint64_t break_ptes_copied;
+	uint64_t shares_dropped;
+	uint64_t breaks_by_cause[16];
+};
+
+/**
+ * mmm_cow_pte_counters() - Read a process's COW PTE counters.
+ * @w:   the world.
+ * @pid: a process, live or exited.
+ * @out: receives the counters; @out->size must be set.
+ *
+ * Context: One thread at a time per world. State is unchanged.
+ * Return: 0; -EINVAL if @w or @out is NULL or @out->size is too small;
+ * -ESRCH if @pid was never created.  Since: 0.1.
+ */
+int mmm_cow_pte_counters(mmm_world *w, mmm_pid pid, struct mmm_cow_pte_counters *out);
 
 /* ------------------------------------------------------------------------ */
 /* userfaultfd write-protect and soft-dirty (issue 6)                         */

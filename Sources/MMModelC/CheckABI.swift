@@ -136,7 +136,7 @@ public func mmm_world_get_config(_ w: OpaquePointer?, _ out: UnsafeMutablePointe
     guard let box = worldBox(w) else { return EINVAL_C }
     return box.run("mmm_world_get_config") { b throws(Failure) in
         guard let out else { throw .inval("out is NULL") }
-        guard callerSize(UnsafePointer(out)) >= MemoryLayout<mmm_world_config>.size else {
+        guard worldConfigSizeOK(callerSize(UnsafePointer(out))) else {
             throw .inval("out->size \(callerSize(UnsafePointer(out))) is too small")
         }
         writeSized(mmm_world_config(b.world.config), to: out)

@@ -136,6 +136,9 @@ extension WorldConfig {
             throw .inval("swap_device \(c.swap_device) is not MMM_SWAP_SYNC or MMM_SWAP_ASYNC")
         }
         guard c.reserved == 0 else { throw .inval("reserved is not 0") }
+        guard c.ksm_use_zero_pages <= 1 else { throw .inval("ksm_use_zero_pages is not 0 or 1") }
+        let r2 = c.reserved2
+        guard r2.0 | r2.1 | r2.2 | r2.3 | r2.4 | r2.5 | r2.6 == 0 else { throw .inval("reserved2 is not 0") }
         format = f
         frames = Int(c.frames)
         swapSlots = Int(c.swap_slots)
@@ -144,12 +147,20 @@ extension WorldConfig {
         useHugeZeroPage = c.use_huge_zero_page == 1
         swapDevice = dev
         pageCluster = Int(c.page_cluster)
+        ksmUseZeroPages = c.ksm_use_zero_pages == 1
     }
+}
+
+/// The sizes of struct mmm_world_config a caller may give: the first layout's
+/// (MMM_WORLD_CONFIG_SIZE_V0, before ksm_use_zero_pages) or at least the
+/// current one; a size ending inside a field is refused.
+func worldConfigSizeOK(_ n: Int) -> Bool {
+    n == Int(MMM_WORLD_CONFIG_SIZE_V0) || n >= MemoryLayout<mmm_world_config>.size
 }
 
 @_cdecl("mmm_world_config_init")
 public func mmm_world_config_init(_ cfg: UnsafeMutablePointer<mmm_world_config>?) -> Int32 {
-    guard let cfg, callerSize(UnsafePointer(cfg)) >= MemoryLayout<mmm_world_config>.size else { return EINVAL_C }
+    guard let cfg, worldConfigSizeOK(callerSize(UnsafePointer(cfg))) else { return EINVAL_C }
     writeSized(mmm_world_config(WorldConfig()), to: cfg)
     return 0
 }
@@ -168,6 +179,7 @@ extension mmm_world_config {
         thp_orders = (0, 0, o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9])
         use_huge_zero_page = d.useHugeZeroPage ? 1 : 0
         swap_device = UInt8(d.swapDevice.rawValue)
+        ksm_use_zero_pages = d.ksmUseZeroPages ? 1 : 0
     }
 }
 
@@ -178,7 +190,11 @@ public func mmm_world_create(_ cfg: UnsafePointer<mmm_world_config>?,
                              _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     guard let cfg, let out else { return EINVAL_C }
     var c = mmm_world_config()
-    guard readSized(cfg, into: &c, minSize: MemoryLayout<mmm_world_config>.size) else { return EINVAL_C }
+    // A config of the first layout (before ksm_use_zero_pages) is accepted:
+    // the fields it lacks read as 0.
+    guard worldConfigSizeOK(callerSize(cfg)), readSized(cfg, into: &c, minSize: Int(MMM_WORLD_CONFIG_SIZE_V0)) else {
+        return EINVAL_C
+    }
     do {
         let config = try WorldConfig(c)
         let world = try World(config)

@@ -59,3 +59,19 @@ func uffdFeaturesMatchHeader() {
     #expect(UffdFeatures.all.rawValue == MMM_UFFD_FEATURE_EVENT_FORK | MMM_UFFD_FEATURE_WP_UNPOPULATED | MMM_UFFD_FEATURE_WP_ASYNC)
     #expect(MMM_UFFD_EVENT_WRITE == 1)
 }
+
+@Test("MMM_COWPTE_CAUSE_* are CowPteBreakCause raw values; breaks_by_cause[] has room for all")
+func cowPteCausesMatchHeader() {
+    let pairs: [(CowPteBreakCause, UInt32)] = [
+        (.writeFault, MMM_COWPTE_CAUSE_WRITE_FAULT), (.unshareFault, MMM_COWPTE_CAUSE_UNSHARE_FAULT),
+        (.anonFault, MMM_COWPTE_CAUSE_ANON_FAULT), (.swapIn, MMM_COWPTE_CAUSE_SWAP_IN), (.zap, MMM_COWPTE_CAUSE_ZAP),
+        (.mprotect, MMM_COWPTE_CAUSE_MPROTECT), (.madvise, MMM_COWPTE_CAUSE_MADVISE),
+        (.uffdWp, MMM_COWPTE_CAUSE_UFFD_WP), (.clearRefs, MMM_COWPTE_CAUSE_CLEAR_REFS), (.ksm, MMM_COWPTE_CAUSE_KSM),
+        (.unmapWalk, MMM_COWPTE_CAUSE_UNMAP_WALK), (.referencedWalk, MMM_COWPTE_CAUSE_REFERENCED_WALK),
+        (.mremap, MMM_COWPTE_CAUSE_MREMAP), (.collapse, MMM_COWPTE_CAUSE_COLLAPSE), (.other, MMM_COWPTE_CAUSE_OTHER),
+    ]
+    #expect(pairs.count == CowPteBreakCause.allCases.count)
+    #expect(Int(MMM_COWPTE_CAUSES) == CowPteBreakCause.allCases.count)
+    for (cause, value) in pairs { #expect(UInt32(cause.rawValue) == value) }
+    #expect(MemoryLayout.size(ofValue: mmm_cow_pte_counters().breaks_by_cause) / 8 >= CowPteBreakCause.allCases.count)
+}
