@@ -61,7 +61,12 @@
  * only active swap for the run.
  *
  * Not supported (a clear error naming the line): `arch arm64` on an x86-64
- * machine. `free` and `collapse` run (MADV_FREE, MADV_COLLAPSE). Model-only lines and words are not
+ * machine, and `reclaim PAGES` (model-only: global reclaim of chosen pages cannot
+ * be forced on a kernel). `expect ksm NAME=N...` reads /sys/kernel/mm/ksm/NAME
+ * (self-zero-pages: /proc/self/ksm_stat); ksmd runs only inside `ksm merge`, so
+ * pages_shared / pages_sharing change later only where the kernel changes them
+ * at once (the model's values are those after ksmd settled).
+ * `free` and `collapse` run (MADV_FREE, MADV_COLLAPSE). Model-only lines and words are not
  * checked here: `expect consistent`, `expect violation RULE`, and the page words
  * writable, dirty, young, anon-exclusive, pmd-mapped, pinned. The header's
  * `kernel`, `switch` and `soft-dirty` lines describe the model's kernel: the
@@ -158,7 +163,8 @@ typedef struct {
 enum {
 	OP_MAP, OP_ACCESS, OP_MADVISE, OP_MPROTECT, OP_MUNMAP, OP_FORK, OP_PAUSE, OP_RESUME,
 	OP_EXIT, OP_PIN, OP_UNPIN, OP_PHASE, OP_SNAPSHOT, OP_EXPF, OP_EXPP, OP_MREMAP,
-	OP_UFFD_REG, OP_UFFD_UNREG, OP_UFFD_WP, OP_KSM_MERGE, OP_KSM_UNMERGE, OP_CLEAR_REFS, OP_EXPU, OP_MODEL_ONLY
+	OP_UFFD_REG, OP_UFFD_UNREG, OP_UFFD_WP, OP_KSM_MERGE, OP_KSM_UNMERGE, OP_CLEAR_REFS, OP_EXPU, OP_MODEL_ONLY,
+	OP_EXPK
 };
 
 typedef struct Stmt Stmt;
@@ -547,6 +553,28 @@ static void parseExpect(Line *l, Stmt *s)
 		s->op = OP_MODEL_ONLY;
 		return;
 	}
+	if (l->nw >= 2 && !strcmp(w[1], "ksm")) {
+		/* expect ksm NAME=N...: /sys/kernel/mm/ksm files, self-zero-pages from
+		 * /proc/self/ksm_stat (Scenario.swift KsmCountExpectation) */
+		static const char *names[] = {"pages_shared", "pages_sharing", "stable_node_chains", "stable_node_dups",
+			"ksm_zero_pages", "self-zero-pages", NULL};
+		if (l->nw < 3) perr(n, "expected 'expect ksm NAME=N...'");
+		s->op = OP_EXPK;
+		s->c = calloc((size_t)l->nw, sizeof *s->c);
+		for (int i = 2; i < l->nw; i++) {
+			char *eq = strchr(w[i], '=');
+			int k = 0;
+			if (eq) *eq = 0;
+			while (names[k] && (!eq || strcmp(names[k], w[i]))) k++;
+			if (!names[k]) perr(n, "unknown KSM counter '%s'", w[i]);
+			if (!isNum(eq + 1) || strlen(eq + 1) > 18) perr(n, "'%s' needs a decimal count", w[i]);
+			Cond *c = &s->c[s->nc++];
+			snprintf(c->word, sizeof c->word, "%s", names[k]);
+			c->val = atol(eq + 1);
+			*eq = '=';
+		}
+		return;
+	}
 	if (l->nw >= 2 && !strcmp(w[1], "uffd-events")) {
 		if (l->nw != 3 || !isNum(w[2]) || strlen(w[2]) > 9) perr(n, "expected 'expect uffd-events N'");
 		s->op = OP_EXPU;
@@ -813,6 +841,8 @@ static void parseOp(Line *l, Stmt *s, int depth)
 		parseExpect(l, s);
 		return;
 	}
+	if (!strcmp(op, "reclaim"))
+		perr(n, "'reclaim' is model-only: a kernel cannot be made to reclaim chosen pages globally");
 	perr(n, "unknown operation '%s'", op);
 }
 
@@ -1954,6 +1984,27 @@ static long readLong(const char *path)
 	return strtol(v, NULL, 10);
 }
 
+/* One /sys/kernel/mm/ksm file as a number, -1 if unreadable. */
+static long readKsmFile(const char *name)
+{
+	char path[96];
+	snprintf(path, sizeof path, KSM "%s", name);
+	return readLong(path);
+}
+
+/* /proc/self/ksm_stat's ksm_zero_pages (mm->ksm_zero_pages), -1 if unreadable. */
+static long ksmStatZero(void)
+{
+	char buf[512];
+	int fd = open("/proc/self/ksm_stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) return -1;
+	memset(buf, 0, sizeof buf);
+	int k = readAll(fd, buf, sizeof buf - 1);
+	close(fd);
+	char *p = k > 0 ? strstr(buf, "ksm_zero_pages ") : NULL;
+	return p ? strtol(p + 15, NULL, 10) : -1;
+}
+
 static double nowSeconds(void)
 {
 	struct timespec ts;
@@ -2208,6 +2259,17 @@ static int exec(const Stmt *s)
 	}
 	case OP_MODEL_ONLY:
 		return 1;
+	case OP_EXPK: {
+		char bad[256] = "";
+		for (int i = 0; i < s->nc; i++) {
+			long v = strcmp(s->c[i].word, "self-zero-pages") ? readKsmFile(s->c[i].word) : ksmStatZero();
+			if (v != s->c[i].val)
+				snprintf(bad + strlen(bad), sizeof bad - strlen(bad), "%s%s is %ld", bad[0] ? ", " : "", s->c[i].word, v);
+		}
+		if (!bad[0]) L->held++;
+		else addFail(s->line, "'%s': %s", s->text, bad);
+		return 1;
+	}
 	case OP_MREMAP: return doMremap(s, m, lo, hi);
 	case OP_FORK: {
 		if (L->nprocs == MAXPROC) return failedOp(s, "too many processes");

@@ -180,7 +180,7 @@ struct ScenarioParser {
     static let tryable: Set<String> = [
         "read", "write", "readwrite", "pageout", "cold", "dontneed", "hugepage", "nohugepage", "dontfork", "dofork",
         "wipeonfork", "keeponfork", "populate", "mprotect", "munmap", "pin", "unpin", "exit", "free", "ksm", "uffd",
-        "mremap", "collapse",
+        "mremap", "collapse", "reclaim",
     ]
 
     static func freshName(_ base: String, _ names: Set<String>) -> String {
@@ -252,6 +252,9 @@ struct ScenarioParser {
             return .collapse(try range(1))                      // Kernel/Collapse.swift
         case "mremap":
             return try parseMremap(n, w)                       // Scenario+Mremap.swift
+        case "reclaim":
+            try need(2, "reclaim PAGES")
+            return .reclaim(try range(1))
         case "mprotect":
             try need(3, "mprotect PAGES none|ro|rw")
             guard let prot = ScenarioParser.protection(w[2]) else { throw ScenarioError(line: n, "unknown protection '\(w[2])' (none, ro, rw)") }
@@ -384,6 +387,23 @@ struct ScenarioParser {
         if w.count >= 2 && w[1] == "uffd-events" {
             guard w.count == 3, let k = Int(w[2]), k >= 0 else { throw ScenarioError(line: n, "expected 'expect uffd-events N'") }
             return .expectUffdEvents(k)
+        }
+        if w.count >= 2 && w[1] == "ksm" {
+            let usage = "expect ksm NAME=N... (" + KsmCountExpectation.names.joined(separator: ", ") + ")"
+            guard w.count >= 3 else { throw ScenarioError(line: n, "expected '\(usage)'") }
+            var out: [KsmCountExpectation] = []
+            for word in w[2...] {
+                let kv = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                guard kv.count == 2, KsmCountExpectation.names.contains(String(kv[0])) else {
+                    throw ScenarioError(line: n, "unknown KSM counter '\(word)' (\(usage))")
+                }
+                guard kv[1].allSatisfy(\.isASCII), let v = Int(kv[1]), v >= 0 else {
+                    throw ScenarioError(line: n, "'\(word)' needs a decimal count")
+                }
+                guard !out.contains(where: { $0.name == kv[0] }) else { throw ScenarioError(line: n, "'\(kv[0])' given twice") }
+                out.append(KsmCountExpectation(name: String(kv[0]), value: v))
+            }
+            return .expectKsm(out)
         }
         if w.count >= 2 && w[1] == "violation" {
             guard w.count == 3, let rule = CheckRule(rawValue: String(w[2])) else {

@@ -294,6 +294,11 @@ struct ScenarioRunner {
             case .collapse(let r):
                 let (a, len, _) = try resolve(r, i, s)
                 try world.collapse(pid, a, len)
+            case .reclaim(let r):
+                let (a, len, _) = try resolve(r, i, s)
+                try world.reclaim(pid, a, len)
+            case .expectKsm(let expected):
+                expectKsm(s, i, expected)
             case .expectUffdEvents(let k):
                 collectUffdEvents(line: s.line)
                 if result.uffdEvents.count == k {
@@ -550,6 +555,29 @@ struct ScenarioRunner {
         } else {
             let shown = failures.count == 1 ? "" : " (\(failures.count) of \(bounds.count) pages fail; first shown)"
             result.failures.append(ScenarioError(line: s.line, "'\(s.text)' in \(procs[i].name): \(failures[0])\(shown)"))
+        }
+    }
+
+    /// `expect ksm NAME=N…`: the KSM counters now (ksmd settled).
+    mutating func expectKsm(_ s: ScenarioStatement, _ i: Int, _ expected: [KsmCountExpectation]) {
+        let k = world.ksmCounters()
+        var wrong: [String] = []
+        for e in expected {
+            let v: Int
+            switch e.name {
+            case "pages_shared": v = k.pagesShared
+            case "pages_sharing": v = k.pagesSharing
+            case "stable_node_chains": v = k.stableNodeChains
+            case "stable_node_dups": v = k.stableNodeDups
+            case "ksm_zero_pages": v = k.zeroPages
+            default: v = (try? world.ksmZeroPages(procs[i].pid)) ?? 0        // self-zero-pages
+            }
+            if v != e.value { wrong.append("\(e.name) is \(v)") }
+        }
+        if wrong.isEmpty {
+            result.expectationsHeld += 1
+        } else {
+            result.failures.append(ScenarioError(line: s.line, "'\(s.text)': " + wrong.joined(separator: ", ")))
         }
     }
 

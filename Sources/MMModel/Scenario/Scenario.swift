@@ -141,6 +141,26 @@ public indirect enum ScenarioOp: Hashable, Sendable {
     case mremap(PageRange, pages: Int, mayMove: Bool, fixed: PageRange?, name: String?)
     /// `collapse PAGES`: MADV_COLLAPSE (Kernel/Collapse.swift).
     case collapse(PageRange)
+    /// `reclaim PAGES`: global reclaim of the folios the pages map
+    /// (`World.reclaim`: shrink_folio_list, every mapping unmapped).
+    case reclaim(PageRange)
+    /// `expect ksm NAME=N…`: /sys/kernel/mm/ksm counters once ksmd settled
+    /// (`World.ksmCounters`), and `self-zero-pages` for the running process.
+    case expectKsm([KsmCountExpectation])
+}
+
+/// One `NAME=N` of an `expect ksm` line.
+public struct KsmCountExpectation: Hashable, Sendable {
+    /// The counters an `expect ksm` line names: the /sys/kernel/mm/ksm files,
+    /// and `self-zero-pages` (/proc/self/ksm_stat's ksm_zero_pages).
+    public static let names = ["pages_shared", "pages_sharing", "stable_node_chains", "stable_node_dups",
+                               "ksm_zero_pages", "self-zero-pages"]
+    public var name: String
+    public var value: Int
+    public init(name: String, value: Int) {
+        self.name = name
+        self.value = value
+    }
 }
 
 /// One line of a script that does something, with its line number and text.
