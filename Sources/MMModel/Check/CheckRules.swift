@@ -94,30 +94,22 @@ struct VMALookup {
     }
 }
 
-/// Pins by frame and pin weight by folio head (R-PIN-1), from the pin table.
+/// Pins by frame (R-PIN-1), from the pin table. A folio's pin weight (what
+/// its pins add to its refcount: 1 per pin on a large folio, 1024 on a small
+/// one) and its pincount come from the pins on its pages (`checkFolio`).
 struct PinIndex {
     var pages: [Int32: Int32] = [:]
-    var weight: [Int32: Int32] = [:]
-    var largePins: [Int32: Int32] = [:]
 }
 
 extension World {
     /// `vma_soft_dirty_enabled()`.
     func softDirtyEnabled(_ v: VMA) -> Bool { fmt.config.contains(.softDirty) && !v.flags.contains(.softDirty) }
 
+    /// The pins by frame; `checkFolio` counts those on allocated pages only.
     func pinIndex() -> PinIndex {
         var ix = PinIndex()
         for (_, pin) in pins {
-            for f in pin.frames where frames.isAllocated(f) {
-                let h = frames.head(f)
-                ix.pages[f, default: 0] += 1
-                if frames.order(h) > 0 {
-                    ix.weight[h, default: 0] += 1
-                    ix.largePins[h, default: 0] += 1
-                } else {
-                    ix.weight[h, default: 0] += 1024
-                }
-            }
+            for f in pin.frames { ix.pages[f, default: 0] += 1 }
         }
         return ix
     }
@@ -300,6 +292,7 @@ extension World {
         let fl = frames.flags(h)
         let sc = fl.contains(.swapCache)
         var sum: Int32 = 0
+        var pinned: Int32 = 0           // pins on the folio's pages
         for i in 0..<n {
             let pg = Int32(Int(h) + i)
             let ptes = m.ptes[m.offset + i]
@@ -317,9 +310,12 @@ extension World {
                            [.init("swcount", Int64(swap.count[Int(cs) + i]))])
                 }
             }
-            if !pins.pages.isEmpty && pins.pages[pg] != nil && mappings > 0 && fl.contains(.anon) {
-                let ae = ptes == 0 ? frames.ae(h) : frames.ae(pg)       // a PMD mapping: the head speaks
-                if !ae { report(.inv19, "pinned page mapped but not AnonExclusive", page: i) }
+            if !pins.pages.isEmpty, frames.isAllocated(pg), let pc = pins.pages[pg] {
+                pinned += pc
+                if mappings > 0 && fl.contains(.anon) {
+                    let ae = ptes == 0 ? frames.ae(h) : frames.ae(pg)       // a PMD mapping: the head speaks
+                    if !ae { report(.inv19, "pinned page mapped but not AnonExclusive", page: i) }
+                }
             }
         }
         if n > 1 {
@@ -328,7 +324,6 @@ extension World {
             if l.lmap != sum + m.pmds {
                 report(.inv6, "large mapcount differs from mappings", [.init("lmap", Int64(l.lmap)), .init("rmap", Int64(sum + m.pmds))])
             }
-            let pinned = pins.largePins.isEmpty ? 0 : pins.largePins[h] ?? 0
             if l.pincount != pinned { report(.pinCount, "pincount differs from the pins on its pages", [.init("pincount", Int64(l.pincount)), .init("pins", Int64(pinned))]) }
             for (id, cnt) in [(l.id0, l.cnt0), (l.id1, l.cnt1)] {
                 if id == 0 && cnt != 0 { report(.inv7, "empty MM slot with a count", [.init("count", Int64(cnt))]) }
@@ -350,7 +345,7 @@ extension World {
             if fl.contains(.ksm) { report(.inv13, "large KSM folio", [.init("order", Int64(frames.order(h)))]) }
         }
         let ref = frames.ref[Int(h)]
-        let expect = sum + m.pmds + (sc ? Int32(n) : 0) + (pins.weight.isEmpty ? 0 : pins.weight[h] ?? 0)
+        let expect = sum + m.pmds + (sc ? Int32(n) : 0) + (n > 1 ? pinned : pinned * 1024)
         if ref <= 0 {
             report(.inv1, "allocated folio without references", [.init("refcount", Int64(ref))])
         } else if ref != expect {

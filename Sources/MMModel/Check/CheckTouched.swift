@@ -41,6 +41,10 @@ final class CheckScratchBox: @unchecked Sendable {
     var slotMarks: [UInt64] = []
     var scratch = TouchedScratch()
     var procs = ProcSnapshot()
+    /// `pinIndex()` as of `World.pinsGeneration == pinsGeneration`: pins
+    /// change rarely, so the index is rebuilt only when they did.
+    var pins = PinIndex()
+    var pinsGeneration: UInt64? = nil
 }
 
 /// Lists and counters of one `checkTouched`, emptied (not freed) after it.
@@ -243,8 +247,12 @@ extension World {
         // reading one copied the whole World (a retain per array) each time.
         if !isKnownUniquelyReferenced(&checkBaseline.box) { checkBaseline.box = CheckScratchBox() }
         let box = checkBaseline.box
+        if box.pinsGeneration != pinsGeneration {
+            box.pins = pinIndex()
+            box.pinsGeneration = pinsGeneration
+        }
         let out = touchedViolations(&box.scratch, &box.procs, &box.headMarks, &box.slotMarks,
-                                    checkBaseline.rss, checkBaseline.hugeZero)
+                                    checkBaseline.rss, checkBaseline.hugeZero, box.pins)
         tables.words.drain()
         tables.releasedSinceDrain = false
         tables.sharingChangedSinceDrain = false
@@ -268,7 +276,7 @@ extension World {
     /// `checkTouched` before it forgets the changes. Reads the world only.
     private func touchedViolations(_ sc: inout TouchedScratch, _ ps: inout ProcSnapshot,
                                    _ headMarks: inout [UInt64], _ slotMarks: inout [UInt64],
-                                   _ baseRss: [RssPair], _ baseHugeZero: Int) -> [Violation] {
+                                   _ baseRss: [RssPair], _ baseHugeZero: Int, _ pins: PinIndex) -> [Violation] {
         var out: [Violation] = []
         ps.load(processes)
         if !sc.frames.isEmpty { sc.frames.removeAll(keepingCapacity: true) }
@@ -346,7 +354,6 @@ extension World {
                 headMarks = [UInt64](repeating: 0, count: (frames.count + 63) >> 6)
             }
             uniqueSorted(&sc.frames, &headMarks)
-            let pins = pinIndex()
             if sc.mms.count < processes.count {
                 sc.mms = [MMCount](repeating: MMCount(id: 0, count: 0), count: processes.count)
             }

@@ -15,7 +15,10 @@ public struct World: Sendable {
     public internal(set) var processes: [Process] = []
     var nextMmId: Int32 = 1
     /// Pins taken by `pin`, by pin id.
-    var pins: [Int32: Pin] = [:]
+    var pins: [Int32: Pin] = [:] { didSet { pinsGeneration &+= 1 } }
+    /// Counts changes of `pins`, so the checker keeps its pin index between
+    /// checks (Check/CheckTouched.swift).
+    var pinsGeneration: UInt64 = 0
     var nextPinId: Int32 = 1
     /// Whether mremap ever moved a VMA (so folio indices may be misaligned, Kernel/Mremap.swift).
     public internal(set) var vmasMoved = false
