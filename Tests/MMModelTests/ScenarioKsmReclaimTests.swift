@@ -70,6 +70,35 @@ struct ScenarioKsmReclaimTests {
         #expect(r.expectationsHeld == 4)
     }
 
+    @Test("a page made lazyfree (MADV_FREE) then merged by KSM is not discarded: KSM dirtied it, so try_to_unmap_one makes it swap-backed again; the next reclaim swaps it out (found by mmm explore, seed 24424: INV-11)")
+    func lazyfreeKsmReclaim() {
+        let r = runChecked("""
+            thp never
+            swap disk
+            map A 7 pages
+            ksm merge A[2..5]
+            populate write A[*]
+            munmap A[3]
+            fork c1 {
+              free A[4]
+              map B 1 page
+              ksm merge B[*]
+              pause
+            }
+            expect A[4] present ksm
+            reclaim A[2]
+            expect A[2] present ksm
+            expect A[4..5] present ksm
+            expect consistent
+            reclaim A[2]
+            expect A[2] swapped
+            expect A[4..5] swapped
+            resume c1
+            """)
+        #expect(r.passed, "\(r.failures) \(String(describing: r.error))")
+        #expect(r.expectationsHeld == 6)
+    }
+
     @Test("expect ksm: one KSM page per content, its other mappings in pages_sharing; 300 mappings make a chain of 2 dups")
     func expectKsmCounts() {
         let r = runChecked("""

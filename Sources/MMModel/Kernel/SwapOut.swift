@@ -161,7 +161,11 @@ extension World {
     /// number of pages swapped out.
     mutating func reclaimFolio(_ head: Int32) -> Int {
         let fl = frames.flags(head)
-        if fl.contains(.anon) && !fl.contains(.ksm) && !fl.contains(.swapBacked) { return discardLazyfree(head) }
+        // A lazyfree folio, KSM ones included: a page made lazyfree by MADV_FREE
+        // and merged afterwards stays !swapBacked (try_to_merge_one_page leaves
+        // the flag), and shrink_folio_list takes the lazyfree path for it; KSM
+        // marked it dirty, so try_to_unmap_one sets it swap-backed again.
+        if fl.contains(.anon) && !fl.contains(.swapBacked) { return discardLazyfree(head) }
         guard fl.contains(.anon), !maybePinned(head) else { return 0 }
         let n = frames.nr(head)
         // Policy mthpSwapOut: before 6.10 a folio below PMD order is split first.
