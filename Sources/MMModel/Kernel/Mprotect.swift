@@ -11,12 +11,21 @@ extension World {
         let p = try checkPid(pid)
         let (start, end) = try checkRange(addr, len)
         try checkMapped(p, start, end)
-        splitVmas(p, start, end)
-        for i in vmasIn(p, start, end) {
-            var fl = processes[p].vmas[i].flags
+        func newFlags(_ old: VMFlags) -> VMFlags {
+            var fl = old
             fl.remove([.read, .write])
             if prot != .none { fl.insert(.read) }
             if prot == .readWrite { fl.insert(.write) }
+            return fl
+        }
+        // mprotect_fixup(): a VMA whose flags would not change is left as it
+        // is — not split, its PTEs not walked (no writable upgrade either).
+        guard processes[p].vmas.contains(where: { $0.start < end && $0.end > start && newFlags($0.flags) != $0.flags })
+        else { return }
+        splitVmas(p, start, end)
+        for i in vmasIn(p, start, end) {
+            let fl = newFlags(processes[p].vmas[i].flags)
+            if fl == processes[p].vmas[i].flags { continue }
             processes[p].vmas[i].flags = fl
             let v = processes[p].vmas[i]
             changeProtection(p, v)
