@@ -16,10 +16,13 @@ extension MMM {
             abstract: "Search random operation sequences for broken rules.",
             discussion: """
                 Each run starts a small world (1024 frames; architecture, mTHP sizes, \
-                swap device and page-cluster chosen by the run's seed) and applies \
-                --steps random operations the scenario language can say (map, read, \
-                write, readwrite, pageout, cold, dontneed, populate, the madvise \
-                flags, mprotect, munmap, pin, unpin, fork, exit), mostly valid, \
+                swap device, page-cluster, soft-dirty and ksm-zero-pages chosen by \
+                the run's seed) and applies --steps random operations the scenario \
+                language can say (map, read, write, readwrite, pageout, cold, \
+                dontneed, populate, free, collapse, the madvise flags, ksm \
+                merge/unmerge, mprotect, munmap, mremap of a whole mapping, pin, \
+                unpin, uffd register/protect/unprotect/unregister, clear-refs \
+                soft-dirty, reclaim, fork, exit), mostly valid, \
                 some failing, in up to 4 processes, with the incremental checker \
                 after each. Run r uses the seed SEED + r, so --seed S --runs 1 \
                 repeats the run a finding names. The first violation found is \

@@ -48,6 +48,16 @@ public struct SplitMix64: Sendable {
 public struct ExploreOp: Hashable, Sendable {
     public enum Kind: UInt8, Sendable {
         case map, read, write, readwrite, madvise, mprotect, munmap, pin, unpin, fork, exit
+        /// `uffd register wp …` (arg: `UffdFeatures.rawValue`), `uffd
+        /// unregister`, `uffd protect` / `unprotect` (arg 1 / 0).
+        case uffdRegister, uffdUnregister, uffdProtect
+        /// `clear-refs soft-dirty` (no range).
+        case clearRefs
+        /// `reclaim PAGES` (`World.reclaim`).
+        case reclaim
+        /// `mremap M[…] N pages maymove` of a whole mapping (`count` its
+        /// pages, `arg` the new page count).
+        case mremap
     }
     public var kind: Kind
     /// The acting process: 0 is the first; k > 0 the child the fork op with
@@ -60,7 +70,8 @@ public struct ExploreOp: Hashable, Sendable {
     public var first: Int32
     public var count: Int32
     /// write / readwrite: the byte; madvise: `MadviseAdvice.rawValue`;
-    /// mprotect: `Protection.rawValue`; pin: 1 for read-write; map: options
+    /// mprotect: `Protection.rawValue`; pin: 1 for read-write; uffd register:
+    /// features; uffd protect: 1 to protect; mremap: the new page count; map: options
     /// (bits 0-1 advice: 1 hugepage, 2 nohugepage; bits 2-3 protection: 1 ro,
     /// 2 none; bit 4 `align 64K`).
     public var arg: UInt32
@@ -165,6 +176,8 @@ public enum Explorer {
         for order in 2...4 { h.thpOrders[order] = [THPSetting.never, .always, .madvise, .inherit][rng.below(4)] }
         h.swapDevice = rng.chance(70) ? .synchronous : .asynchronous
         h.pageCluster = rng.below(4)
+        h.softDirty = h.arch == .x86_64 && rng.chance(30)      // CONFIG_MEM_SOFT_DIRTY: x86-64 only
+        h.ksmZeroPages = rng.chance(30)
         h.frames = 1024
         h.swapSlots = 1024 + 1
         return h
@@ -254,6 +267,25 @@ struct ExploreMachine {
             procs[p].live = false
             return .done
         }
+        if op.kind == .clearRefs {
+            do throws(MMMError) { try world.clearRefsSoftDirty(pid) } catch { return .failed }
+            return .done
+        }
+        if op.kind == .mremap {
+            // A whole mapping, as the runner's mremap without `as NAME` keeps its name.
+            guard let mi = procs[p].maps.firstIndex(where: { $0.id == op.target }), op.first == 0,
+                  op.count == procs[p].maps[mi].pages, op.arg >= 1, op.arg <= 64 else { return .skipped }
+            let m = procs[p].maps[mi]
+            do throws(MMMError) {
+                let to = try world.mremap(pid, m.start, oldLength: UInt64(m.pages) * VA.pageSize,
+                                          newLength: UInt64(op.arg) * VA.pageSize, flags: .mayMove, newAddress: 0)
+                procs[p].maps[mi].start = to
+                procs[p].maps[mi].pages = Int32(op.arg)
+            } catch {
+                return .failed
+            }
+            return .done
+        }
         guard let m = mapping(p, op.target), op.first >= 0, op.count >= 1, op.first + op.count <= m.pages else {
             return .skipped
         }
@@ -266,7 +298,14 @@ struct ExploreMachine {
             case .readwrite: try world.access(pid, a, len, read: true, write: true, value: UInt64(op.arg))
             case .madvise:
                 guard let adv = MadviseAdvice(rawValue: op.arg) else { return .skipped }
-                try world.madvise(pid, a, len, adv)
+                if adv == .collapse { try world.collapse(pid, a, len) }     // the runner's `collapse` line
+                else { try world.madvise(pid, a, len, adv) }
+            case .uffdRegister:
+                guard op.arg & ~UffdFeatures.all.rawValue == 0 else { return .skipped }
+                try world.uffdRegisterWP(pid, a, len, features: UffdFeatures(rawValue: op.arg))
+            case .uffdUnregister: try world.uffdUnregister(pid, a, len)
+            case .uffdProtect: try world.uffdWriteProtect(pid, a, len, protect: op.arg != 0)
+            case .reclaim: try world.reclaim(pid, a, len)
             case .mprotect:
                 guard let prot = Protection(rawValue: op.arg) else { return .skipped }
                 try world.mprotect(pid, a, len, prot)
@@ -278,7 +317,7 @@ struct ExploreMachine {
                 guard let k = procs[p].pins.lastIndex(where: { $0.0 == a && $0.1 == len }) else { return .skipped }
                 try world.unpin(procs[p].pins[k].2)
                 procs[p].pins.remove(at: k)
-            case .map, .fork, .exit: preconditionFailure("handled above")
+            case .map, .fork, .exit, .clearRefs, .mremap: preconditionFailure("handled above")
             }
         } catch {
             return .failed
@@ -348,26 +387,47 @@ struct ExploreGenerator {
         }
         let w = rng.below(100)
         switch w {
-        case 0..<20: op.kind = .write; op.arg = UInt32(1 + rng.below(255))
-        case 20..<32: op.kind = .read
-        case 32..<42: op.kind = .readwrite; op.arg = UInt32(1 + rng.below(255))
-        case 42..<54: op.kind = .madvise; op.arg = MadviseAdvice.pageout.rawValue
-        case 54..<57: op.kind = .madvise; op.arg = MadviseAdvice.cold.rawValue
-        case 57..<63: op.kind = .madvise; op.arg = MadviseAdvice.dontneed.rawValue
-        case 63..<69:
+        case 0..<17: op.kind = .write; op.arg = UInt32(1 + rng.below(255))
+        case 17..<26: op.kind = .read
+        case 26..<34: op.kind = .readwrite; op.arg = UInt32(1 + rng.below(255))
+        case 34..<43: op.kind = .madvise; op.arg = MadviseAdvice.pageout.rawValue
+        case 43..<46: op.kind = .madvise; op.arg = MadviseAdvice.cold.rawValue
+        case 46..<51: op.kind = .madvise; op.arg = MadviseAdvice.dontneed.rawValue
+        case 51..<56:
             op.kind = .madvise
             op.arg = (rng.chance(50) ? MadviseAdvice.populateRead : .populateWrite).rawValue
-        case 69..<75:
+        case 56..<62:
             op.kind = .madvise
             let flags: [MadviseAdvice] = [.hugepage, .nohugepage, .dontfork, .dofork, .wipeonfork, .keeponfork,
                                           .mergeable, .unmergeable]          // ksm merge / ksm unmerge
             op.arg = flags[rng.below(flags.count)].rawValue
-        case 75..<82:
+        case 62..<68:
             op.kind = .mprotect
             let r = rng.below(10)
             op.arg = (r < 2 ? Protection.none : r < 5 ? .read : .readWrite).rawValue
-        case 82..<84: op.kind = .munmap
-        default: op.kind = .pin; op.arg = rng.chance(50) ? 1 : 0
+        case 68..<70: op.kind = .munmap
+        case 70..<74: op.kind = .pin; op.arg = rng.chance(50) ? 1 : 0
+        case 74..<78: op.kind = .madvise; op.arg = MadviseAdvice.free.rawValue
+        case 78..<80: op.kind = .madvise; op.arg = MadviseAdvice.collapse.rawValue
+        case 80..<84: op.kind = .reclaim
+        case 84..<87:
+            // mremap of the whole mapping to a new size, within the page budget.
+            op.kind = .mremap
+            op.first = 0
+            op.count = mp.pages
+            op.arg = UInt32(1 + rng.below(min(16, Int(mp.pages) + max(0, budget))))
+        case 87..<91:
+            op.kind = .uffdRegister
+            let f = rng.below(8)
+            op.arg = UInt32(f)               // any of fork-event, unpopulated, async
+        case 91..<96: op.kind = .uffdProtect; op.arg = rng.chance(70) ? 1 : 0
+        case 96..<98: op.kind = .uffdUnregister
+        default:
+            if m.world.fmt.config.contains(.softDirty) {
+                op = ExploreOp(kind: .clearRefs, proc: proc)
+            } else {
+                op.kind = .read
+            }
         }
         return op
     }
@@ -388,6 +448,7 @@ struct ExploreGenerator {
         switch op.kind {
         case .map: nextMap += 1; budget -= Int(op.count)
         case .fork: nextProc += 1
+        case .mremap where outcome == .done: budget -= Int(op.arg) - Int(op.count)
         default: break
         }
     }

@@ -119,8 +119,11 @@ extension Explorer {
             if o != op && !out.contains(o) { out.append(o) }
         }
         switch op.kind {
-        case .fork, .exit:
+        case .fork, .exit, .clearRefs:
             break
+        case .mremap:
+            with { $0.arg = 1 }
+            with { $0.arg = UInt32(max(1, op.count)) }
         case .map:
             with { $0.count = 1 }
             with { $0.count = max(1, op.count / 2) }
@@ -163,6 +166,8 @@ extension Explorer {
         if h.swapDevice != d.swapDevice { var x = h; x.swapDevice = d.swapDevice; out.append(x) }
         if h.arch != d.arch { var x = h; x.arch = d.arch; out.append(x) }
         if h.pageCluster != d.pageCluster { var x = h; x.pageCluster = d.pageCluster; out.append(x) }
+        if h.softDirty { var x = h; x.softDirty = false; out.append(x) }
+        if h.ksmZeroPages { var x = h; x.ksmZeroPages = false; out.append(x) }
         return out
     }
 
@@ -193,6 +198,7 @@ extension Explorer {
                 mapPages[op.target] = op.count
             }
         }
+        for op in ops where op.kind == .mremap { mapPages[op.target] = nil }
         enum Item { case line(String), child(Int32) }
         var blocks: [Int32: [Item]] = [0: []]
         for (op, f) in zip(ops, failed) {
@@ -244,6 +250,8 @@ extension Explorer {
         }
         if !h.hugeZeroPage { out.append("huge-zero-page off") }
         if h.ksmZeroPages { out.append("ksm-zero-pages on") }
+        if h.softDirty { out.append("soft-dirty on") }
+        for sw in h.switches { out.append("switch \(sw)") }
         if h.swapDevice != d.swapDevice { out.append("swap \(h.swapDevice == .synchronous ? "zram" : "disk")") }
         if h.pageCluster != d.pageCluster { out.append("page-cluster \(h.pageCluster)") }
         out.append("frames \(h.frames)")
@@ -263,7 +271,10 @@ extension Explorer {
         }
         if op.kind == .fork { return "fork" }
         if op.kind == .exit { return "exit" }
+        if op.kind == .clearRefs { return "clear-refs soft-dirty" }
         let r: String
+        // A mapping some process resized with mremap (`pages` has no entry
+        // for it) is always named by explicit indexes.
         if op.first == 0 && op.count == pages[op.target] { r = "\(m)[*]" }
         else if op.count == 1 { r = "\(m)[\(op.first)]" }
         else { r = "\(m)[\(op.first)..\(op.first + op.count - 1)]" }
@@ -300,7 +311,18 @@ extension Explorer {
         case .munmap: return "munmap \(r)"
         case .pin: return "pin \(op.arg != 0 ? "rw" : "ro") \(r)"
         case .unpin: return "unpin \(r)"
-        case .map, .fork, .exit: return ""
+        case .uffdRegister:
+            let f = UffdFeatures(rawValue: op.arg)
+            var words = "uffd register wp"
+            if f.contains(.wpUnpopulated) { words += " unpopulated" }
+            if f.contains(.wpAsync) { words += " async" }
+            if f.contains(.eventFork) { words += " fork-event" }
+            return "\(words) \(r)"
+        case .uffdUnregister: return "uffd unregister \(r)"
+        case .uffdProtect: return "uffd \(op.arg != 0 ? "protect" : "unprotect") \(r)"
+        case .reclaim: return "reclaim \(r)"
+        case .mremap: return "mremap \(m)[0..\(op.count - 1)] \(op.arg) page\(op.arg == 1 ? "" : "s") maymove"
+        case .map, .fork, .exit, .clearRefs: return ""
         }
     }
 }
