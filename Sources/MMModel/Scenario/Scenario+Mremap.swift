@@ -17,19 +17,8 @@ extension ScenarioParser {
         let usage = "mremap PAGES N pages|SIZE [maymove] [fixed DEST] [as NAME]"
         guard w.count >= 3 else { throw ScenarioError(line: n, "expected '\(usage)'") }
         let range = try ScenarioParser.pageRange(w[1], n)
-        var i = 2
-        var pages: Int
-        if let count = Int(w[2]) {
-            pages = count
-            i = 3
-            if i < w.count && (w[i] == "pages" || w[i] == "page") { i += 1 }
-        } else if let bytes = ScenarioParser.size(w[2]), bytes % VA.pageSize == 0 {
-            pages = Int(bytes / VA.pageSize)
-            i = 3
-        } else {
-            throw ScenarioError(line: n, "'\(w[2])' is neither a page count nor a size like 2M")
-        }
-        guard pages >= 1, pages <= 1 << 26 else { throw ScenarioError(line: n, "a mapping has 1..2^26 pages, not \(pages)") }
+        let (pages, next) = try ScenarioParser.mappingLength(w, 2, n)
+        var i = next
         var mayMove = false
         var fixed: PageRange? = nil
         var name: String? = nil

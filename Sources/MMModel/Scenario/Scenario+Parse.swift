@@ -335,6 +335,23 @@ struct ScenarioParser {
         }
     }
 
+    /// A mapping's length at word `at`: `N [pages]` or a size like 2M, 1 ...
+    /// 2^26 pages; returns the pages and the index of the next word.
+    static func mappingLength(_ w: [Substring], _ at: Int, _ n: Int) throws(ScenarioError) -> (pages: Int, next: Int) {
+        let pages: Int
+        var next = at + 1
+        if let count = Int(w[at]) {
+            pages = count
+            if next < w.count && (w[next] == "pages" || w[next] == "page") { next += 1 }
+        } else if let bytes = ScenarioParser.size(w[at]), bytes % VA.pageSize == 0 {
+            pages = Int(bytes / VA.pageSize)
+        } else {
+            throw ScenarioError(line: n, "'\(w[at])' is neither a page count nor a size like 2M")
+        }
+        guard pages >= 1, pages <= 1 << 26 else { throw ScenarioError(line: n, "a mapping has 1..2^26 pages, not \(pages)") }
+        return (pages, next)
+    }
+
     /// `map NAME N [pages] | map NAME SIZE`, then any of hugepage, nohugepage,
     /// ro, none, `align SIZE`.
     func parseMap(_ n: Int, _ w: [Substring]) throws(ScenarioError) -> ScenarioOp {
@@ -342,19 +359,8 @@ struct ScenarioParser {
         guard w.count >= 3 else { throw ScenarioError(line: n, "expected '\(usage)'") }
         let name = String(w[1])
         try ScenarioParser.checkName(name, n)
-        var i = 2
-        var pages: Int
-        if let count = Int(w[2]) {
-            pages = count
-            i = 3
-            if i < w.count && (w[i] == "pages" || w[i] == "page") { i += 1 }
-        } else if let bytes = ScenarioParser.size(w[2]), bytes % VA.pageSize == 0 {
-            pages = Int(bytes / VA.pageSize)
-            i = 3
-        } else {
-            throw ScenarioError(line: n, "'\(w[2])' is neither a page count nor a size like 2M")
-        }
-        guard pages >= 1, pages <= 1 << 26 else { throw ScenarioError(line: n, "a mapping has 1..2^26 pages, not \(pages)") }
+        let (pages, next) = try ScenarioParser.mappingLength(w, 2, n)
+        var i = next
         var advice: ScenarioOp.Advice? = nil
         var prot: Protection = .readWrite
         var align: UInt64 = 0
