@@ -307,6 +307,28 @@ static int parseSize(const char *s, unsigned long *out)
 	return 1;
 }
 
+/*
+ * A mapping's length at w[*i]: "N [pages]" or a size like 2M, 1..2^26 pages;
+ * *i moves past it.
+ */
+static long parseLength(char **w, int nw, int *i, int line)
+{
+	const char *a = w[*i];
+	unsigned long b;
+	long pages;
+	(*i)++;
+	if (isNum(a) && strlen(a) < 12) {
+		pages = atol(a);
+		if (*i < nw && (!strcmp(w[*i], "pages") || !strcmp(w[*i], "page"))) (*i)++;
+	} else if (parseSize(a, &b) && b % PAGE == 0) {
+		pages = (long)(b / PAGE);
+	} else {
+		perr(line, "'%s' is neither a page count nor a size like 2M", a);
+	}
+	if (pages < 1 || pages > (1L << 26)) perr(line, "a mapping has 1..2^26 pages, not %ld", pages);
+	return pages;
+}
+
 static int parseValue(const char *s, long *out)
 {
 	int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s[2];
@@ -507,17 +529,9 @@ static void parseMap(Line *l, Stmt *s)
 	if (l->nw < 3) perr(n, "expected '%s'", usage);
 	checkName(w[1], n);
 	snprintf(s->name, sizeof s->name, "%s", w[1]);
-	int i = 3;
+	int i = 2;
 	unsigned long b;
-	if (isNum(w[2]) && strlen(w[2]) < 12) {
-		s->pages = atol(w[2]);
-		if (i < l->nw && (!strcmp(w[i], "pages") || !strcmp(w[i], "page"))) i++;
-	} else if (parseSize(w[2], &b) && b % PAGE == 0) {
-		s->pages = (long)(b / PAGE);
-	} else {
-		perr(n, "'%s' is neither a page count nor a size like 2M", w[2]);
-	}
-	if (s->pages < 1 || s->pages > (1L << 26)) perr(n, "a mapping has 1..2^26 pages, not %ld", s->pages);
+	s->pages = parseLength(w, l->nw, &i, n);
 	s->prot = PROT_READ | PROT_WRITE;
 	s->advice = 0;
 	for (; i < l->nw; i++) {
@@ -710,17 +724,8 @@ static void parseOp(Line *l, Stmt *s, int depth)
 		if (l->nw < 3) perr(n, "expected '%s'", usage);
 		s->op = OP_MREMAP;
 		s->r = parseRange(w[1], n);
-		int i = 3;
-		unsigned long b;
-		if (isNum(w[2]) && strlen(w[2]) < 12) {
-			s->pages = atol(w[2]);
-			if (i < l->nw && (!strcmp(w[i], "pages") || !strcmp(w[i], "page"))) i++;
-		} else if (parseSize(w[2], &b) && b % PAGE == 0) {
-			s->pages = (long)(b / PAGE);
-		} else {
-			perr(n, "'%s' is neither a page count nor a size like 2M", w[2]);
-		}
-		if (s->pages < 1 || s->pages > (1L << 26)) perr(n, "a mapping has 1..2^26 pages, not %ld", s->pages);
+		int i = 2;
+		s->pages = parseLength(w, l->nw, &i, n);
 		for (; i < l->nw; i++) {
 			if (!strcmp(w[i], "maymove")) {
 				s->mayMove = 1;
