@@ -88,6 +88,8 @@ struct ProcInfo: Sendable {
     /// Its `remapShifts` are `shifts[sFirst..<sLimit]` (mremap).
     var sFirst = 0
     var sLimit = 0
+    /// `Process.layoutGeneration` when read.
+    var generation: UInt64 = 0
 }
 
 struct VMARange: Sendable {
@@ -114,9 +116,25 @@ struct ProcSnapshot: Sendable {
     /// Reads the processes: the VMAs of the live ones. An exited process
     /// stays a zombie at its index (only `exit` sets `exited`, and processes
     /// are only appended), so only those live at the last load and those
-    /// created since are looked at.
+    /// created since are looked at. Nothing is read again when no process
+    /// was created or exited and the live ones' VMA bounds, flags and pgoff
+    /// shifts and mremap shifts are as read (compared only for a process
+    /// whose `layoutGeneration` moved: faults rewrite a VMA's anon_vma and
+    /// readahead state, which the check does not read).
     mutating func load(_ processes: [Process]) {
         let n = processes.count
+        if n == info.count {
+            let same = processes.withUnsafeBufferPointer { pr in
+                for p in liveList {
+                    if pr[p].exited { return false }
+                    if pr[p].layoutGeneration == info[p].generation { continue }
+                    guard sameLayout(pr[p], info[p]) else { return false }
+                    info[p].generation = pr[p].layoutGeneration
+                }
+                return true
+            }
+            if same { return }
+        }
         var prevN = info.count
         if prevN > n { info = []; liveList = []; prevN = 0 }
         if prevN < n { info.append(contentsOf: repeatElement(ProcInfo(), count: n - prevN)) }
@@ -129,7 +147,8 @@ struct ProcSnapshot: Sendable {
                 for v in pr[p].vmas { vmas.append(VMARange(start: v.start, end: v.end, flags: v.flags, shift: v.pgoffShift)) }
                 shifts.append(contentsOf: pr[p].remapShifts)
                 info[p] = ProcInfo(live: true, pid: pr[p].pid, mmId: pr[p].mmId, pgd: pr[p].pgd,
-                                   vFirst: first, vLimit: vmas.count, sFirst: sFirst, sLimit: shifts.count)
+                                   vFirst: first, vLimit: vmas.count, sFirst: sFirst, sLimit: shifts.count,
+                                   generation: pr[p].layoutGeneration)
                 return true
             }
             let old = liveList.count
@@ -141,6 +160,17 @@ struct ProcSnapshot: Sendable {
             if kept < old { liveList.removeLast(old - kept) }
             for p in prevN..<n where take(p) { liveList.append(p) }
         }
+    }
+
+    /// Whether `pr`'s VMAs and mremap shifts are what `load` read into `i`.
+    private func sameLayout(_ pr: Process, _ i: ProcInfo) -> Bool {
+        guard pr.vmas.count == i.vLimit - i.vFirst, pr.remapShifts.count == i.sLimit - i.sFirst else { return false }
+        for (k, v) in pr.vmas.enumerated() {
+            let r = vmas[i.vFirst + k]
+            if v.start != r.start || v.end != r.end || v.flags != r.flags || v.pgoffShift != r.shift { return false }
+        }
+        for (k, x) in pr.remapShifts.enumerated() where shifts[i.sFirst + k] != x { return false }
+        return true
     }
 
     @inline(__always) func live(_ p: Int) -> Bool { info[p].live }

@@ -153,7 +153,11 @@ public struct Process: Sendable {
     public let pid: Int32
     /// `mm_id` for the MM-owner slots of large folios (never 0).
     public let mmId: Int32
-    public var vmas: [VMA] = []
+    public var vmas: [VMA] = [] { didSet { layoutGeneration &+= 1 } }
+    /// Counts changes of `vmas`, `remapShifts` and `exited`, so the
+    /// incremental checker reads the VMAs again only when they changed
+    /// (`ProcSnapshot.load`, Check/CheckTouched.swift).
+    var layoutGeneration: UInt64 = 0
     /// Pool index of the PGD.
     var pgd: Int32
     /// MMF_HAS_PINNED: set on first FOLL_PIN, never cleared (R-PIN-3).
@@ -163,12 +167,12 @@ public struct Process: Sendable {
     public var rssAnon: Int64 = 0
     public var rssSwap: Int64 = 0
     /// A process stopped by `exit` keeps its slot as a zombie until the world ends.
-    public var exited = false
+    public var exited = false { didSet { layoutGeneration &+= 1 } }
     /// The distinct non-zero `pgoffShift`s its VMAs have had (mremap adds,
     /// nothing removes: a stale one only costs an rmap walk a pass). The rmap
     /// looks for linear index `L` at `(L - shift) << PAGE_SHIFT` for shift 0
     /// and each of these (Rmap/Rmap.swift).
-    public internal(set) var remapShifts: [Int64] = []
+    public internal(set) var remapShifts: [Int64] = [] { didSet { layoutGeneration &+= 1 } }
 
     /// The VMA containing `addr`, by binary search.
     public func vmaIndex(_ addr: UInt64) -> Int? {
