@@ -330,8 +330,7 @@ extension World {
                 guard owner.level <= 1 else { continue }
                 let isPmd = owner.level == 1
                 let old = tables.words.before[j], new = tables.words[i]
-                noteTarget(old, pmd: isPmd, &sc)
-                noteTarget(new, pmd: isPmd, &sc)
+                noteTargets(old, new, pmd: isPmd, &sc)
                 if !isPmd && tables.shareCount[i / E] != 0 {
                     touchedCowPteEntry(i, old, new, owner, recount, ps, k, &sc, &out)
                 }
@@ -450,6 +449,27 @@ extension World {
     /// Notes the frame or slot an entry value names (`touchedTarget`).
     @inline(__always) func noteTarget(_ v: UInt64, pmd: Bool, _ sc: inout TouchedScratch) {
         switch touchedTarget(v, pmd: pmd) {
+        case .frame(let f): sc.frames.append(Int(f))
+        case .slot(let s): sc.slots.append(s)
+        case .none: break
+        }
+    }
+
+    /// `noteTarget` of an entry's old and new value; a frame or slot both
+    /// name (fork write-protecting a PTE, an access bit) is noted once.
+    @inline(__always) func noteTargets(_ old: UInt64, _ new: UInt64, pmd: Bool, _ sc: inout TouchedScratch) {
+        let o = touchedTarget(old, pmd: pmd), n = touchedTarget(new, pmd: pmd)
+        switch (o, n) {
+        case (.frame(let a), .frame(let b)) where a == b: sc.frames.append(Int(a))
+        case (.slot(let a), .slot(let b)) where a == b: sc.slots.append(a)
+        default:
+            note(o, &sc)
+            note(n, &sc)
+        }
+    }
+
+    @inline(__always) func note(_ t: TouchedTarget, _ sc: inout TouchedScratch) {
+        switch t {
         case .frame(let f): sc.frames.append(Int(f))
         case .slot(let s): sc.slots.append(s)
         case .none: break
