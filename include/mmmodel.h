@@ -1898,6 +1898,7 @@ int mmm_folio_referenced(mmm_world *w, mmm_pid pid, uint64_t addr, int *referenc
  *   uffdWpAsync            on|off   UFFD_FEATURE_WP_ASYNC exists (6.7)
  *   madvCollapse           none|needsWritable|any   MADV_COLLAPSE (6.1; read-only ranges 6.18)
  *   mremapMultiVma         on|off   an MREMAP_FIXED move may span VMAs (6.17)
+ *   splitRemapsZeroPages   on|off   a THP split maps zero-filled pages to the zero page (6.12)
  *   cowPte                 on|off   RFC, never merged: fork shares PTE tables
  *   cowPteBreakOnYoung     on|off   with cowPte: the young-bit walk breaks too
  *

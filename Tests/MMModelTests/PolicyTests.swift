@@ -46,7 +46,7 @@ struct PolicyTests {
         #expect(throws: MMMError.invalidArgument) { try p.set("swapInReuse", "sometimes") }
         // Spec §11: the rows the presets encode.
         let k510 = try #require(KernelPolicy.preset("6.10")), k512 = try #require(KernelPolicy.preset("6.12"))
-        #expect(k510.differences(from: k512) == ["swapInReuse=writeFaultOnly", "largeSwapIn=off"])
+        #expect(k510.differences(from: k512) == ["swapInReuse=writeFaultOnly", "largeSwapIn=off", "splitRemapsZeroPages=off"])
         let k515 = try #require(KernelPolicy.preset("5.15"))
         #expect(!k515.anonExclusive && k515.wpReuse == .refcountOne && k515.forkPinnedGate == .needsCowForDma
                 && !k515.forkBatching && !k515.mthpFaults && k515.mprotectUpgrade == .none)

@@ -149,9 +149,41 @@ extension World {
                 frames.ref[Int(f)] += 1
             }
         }
+        // The split unmaps the folio and maps it again (remap_page with
+        // RMP_USE_SHARED_ZEROPAGE for an anonymous folio, 6.12+): a new order-0
+        // page that holds only zeros gets the shared zero page at each of its
+        // PTEs instead (try_to_map_unused_to_zeropage), keeping soft-dirty and
+        // uffd-wp, and is freed. Seen live: a partial MADV_COLD of a THP whose
+        // pages were never written leaves them mapping the zero page.
+        if policy.splitRemapsZeroPages && frames.flags(head).contains(.anon) {
+            for i in 0..<n where frames.token[Int(head) + i] == 0 && frames.mapcount[Int(head) + i] > 0 {
+                remapZeroFilledToZeroPage(Int32(Int(head) + i))
+            }
+        }
         // Pages nothing references any more (unmapped, not cached) go back to
         // the allocator, as the split drops their references.
         for i in 0..<n where frames.ref[Int(head) + i] == 0 { frames.free(Int32(Int(head) + i)) }
+    }
+
+    /// `try_to_map_unused_to_zeropage()` for the order-0 page `f` after a split:
+    /// every PTE mapping it becomes a special PTE of the zero page (with the
+    /// old PTE's soft-dirty and uffd-wp bits); the page loses those mappings.
+    mutating func remapZeroFilledToZeroPage(_ f: Int32) {
+        var c = rmapCursor(folio: f)
+        c.breakCowPte = .unmapWalk
+        while let m = rmapNextBreaking(&c) {
+            if m.isPmd { continue }
+            let p = m.process
+            guard let vi = processes[p].vmaIndex(m.address) else { continue }
+            let old = Pte(m.entry)
+            var z = zeroPte(processes[p].vmas[vi].flags)
+            if fmt.isSoftDirty(old) { z = fmt.mksoftDirty(z) }
+            if fmt.isUffdWp(old) { z = fmt.mkuffdWp(z) }
+            tables.words[m.slot] = z.raw
+            removeRmapPtes(f, f, 1, p)
+            processes[p].rssAnon -= 1
+            frames.ref[Int(f)] -= 1
+        }
     }
 
     /// Reclaims one folio (§4.1 steps 1-3): skip maybe-pinned folios; allocate

@@ -150,6 +150,12 @@ public struct KernelPolicy: Hashable, Sendable {
     /// without splitting", 6.10; V12). Off: a large folio below PMD order is
     /// split before it gets swap slots. [R]
     public var mthpSwapOut = true
+    /// 6.12+: splitting an anonymous large folio maps each zero-filled new
+    /// order-0 page to the shared zero page and frees it (remap_page with
+    /// RMP_USE_SHARED_ZEROPAGE, "mm: remap unused subpages to shared zeropage
+    /// when splitting isolated thp", 6.12; seen live on 6.18). Off: every page
+    /// stays mapped. [K]
+    public var splitRemapsZeroPages = true
     /// 6.10+: a large folio found in the swap cache is mapped whole when its
     /// PTEs are the matching swap batch (Chuanhua Han / Barry Song, "mm: swap:
     /// entirely map large folios found in swapcache"; V13; encoding §6.4 puts
@@ -240,6 +246,7 @@ public struct KernelPolicy: Hashable, Sendable {
         case "6.11":
             p = preset("6.12")!
             p.largeSwapIn = false
+            p.splitRemapsZeroPages = false
         case "6.10":
             p = preset("6.11")!
             p.swapInReuse = .writeFaultOnly
@@ -284,7 +291,7 @@ public struct KernelPolicy: Hashable, Sendable {
         "anonExclusive", "wpReuse", "largeFolioReuse", "swapInReuse", "forkBatching", "fpbAPI",
         "forkPinnedGate", "mthpFaults", "mthpSwapOut", "mapLargeSwapCacheFolio", "largeSwapIn",
         "mprotectUpgrade", "hugeZeroWriteAllocates", "uffdUnprotectUpgrade", "uffdWpUnpopulated", "uffdWpAsync",
-        "madvCollapse", "mremapMultiVma",
+        "madvCollapse", "mremapMultiVma", "splitRemapsZeroPages",
         "cowPte", "cowPteBreakOnYoung",
     ]
 
@@ -331,6 +338,7 @@ public struct KernelPolicy: Hashable, Sendable {
         case "mthpSwapOut": mthpSwapOut = try bool()
         case "mapLargeSwapCacheFolio": mapLargeSwapCacheFolio = try bool()
         case "largeSwapIn": largeSwapIn = try bool()
+        case "splitRemapsZeroPages": splitRemapsZeroPages = try bool()
         case "mprotectUpgrade": mprotectUpgrade = try pick(MprotectUpgrade.self)
         case "hugeZeroWriteAllocates": hugeZeroWriteAllocates = try bool()
         case "uffdUnprotectUpgrade": uffdUnprotectUpgrade = try bool()
@@ -359,6 +367,7 @@ public struct KernelPolicy: Hashable, Sendable {
         case "mthpSwapOut": return b(mthpSwapOut)
         case "mapLargeSwapCacheFolio": return b(mapLargeSwapCacheFolio)
         case "largeSwapIn": return b(largeSwapIn)
+        case "splitRemapsZeroPages": return b(splitRemapsZeroPages)
         case "mprotectUpgrade": return mprotectUpgrade.rawValue
         case "hugeZeroWriteAllocates": return b(hugeZeroWriteAllocates)
         case "uffdUnprotectUpgrade": return b(uffdUnprotectUpgrade)
