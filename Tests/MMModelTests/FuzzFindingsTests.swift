@@ -51,3 +51,20 @@ struct FuzzFindingsTests {
         #expect(w.processes[0].rssAnon == 508)
     }
 }
+
+// fs/proc/task_mmu.c pagemap_pmd_range: for a present PMD the page is
+// pmd_page(); a folio that is not anonymous sets PM_FILE (bit 61). The huge
+// zero folio is not anonymous, so every page of a huge zero PMD reads with
+// bit 61; the 4 KiB zero page through a PTE does not (vm_normal_page gives no
+// page). Seen live on 6.18: scripts/fuzz-conform.sh, seed 1155.
+@Test("pagemap of a huge zero PMD: bit 61 (PM_FILE) on every page, not on the 4 KiB zero page (pagemap_pmd_range)")
+func pagemapHugeZeroIsFile() throws {
+    let r = Scenario.run(text: "thp madvise\nmap B 2M hugepage\nmap C 2\nread B[422]\nread C[*]\nsnapshot z\n")
+    for i in [0, 1, 422, 511] {
+        let pg = try observedPage(r, "z", "parent", "B", i)
+        #expect(pg.state == .present && pg.frame == .zero && pg.pmdMapped)
+        #expect(pg.pagemapFlags == Pagemap.present | Pagemap.file, "B[\(i)]")
+    }
+    let small = try observedPage(r, "z", "parent", "C", 0)
+    #expect(small.pagemapFlags == Pagemap.present)
+}

@@ -380,6 +380,10 @@ struct ScenarioRunner {
                 var k = KPageFlags.zeroPage
                 if st.pfn >= Frames.hugeZeroPfn && st.pfn < Frames.hugeZeroPfn + 512 {
                     k |= KPageFlags.thp | (st.pfn == Frames.hugeZeroPfn ? KPageFlags.compoundHead : KPageFlags.compoundTail)
+                    // pagemap_pmd_range: a PMD's folio that is not anonymous (the
+                    // huge zero folio) reads as PM_FILE, bit 61 (seen live on 6.18);
+                    // the PTE path's vm_normal_page gives no page for the zero page.
+                    if st.pmdMapped { o.pagemapFlags |= Pagemap.file; o.pagemapWord |= Pagemap.file }
                 }
                 o.kpageflags = k
                 o.data = 0
