@@ -31,3 +31,39 @@ struct ExploreFindingsTests {
         #expect(w.process(pid)?.vmas.count == 3)
     }
 }
+
+@Suite("Explore findings: KSM swap slots and MM slots")
+struct ExploreFindingsKsmMmIdTests {
+    @Test("A reclaimed KSM page read back is a plain anon folio in the swap cache (ksm_might_need_to_copy: a folio read from swap is not KSM and takes the faulting address as index); mremap moves its PTE, and its next pageout writes the KSM slot's swap entry at the moved address, where the swap side of the KSM rmap must look (found by mmm explore seed 5240: RMAP-ADDR)")
+    func ksmSlotFolioMovedThenPagedOut() throws {
+        let s = try Scenario.parse(text: """
+            arch x86_64
+            kernel 6.18
+            frames 1024
+            swap-slots 1024
+            map A 7 pages
+            map B 1 page
+            mremap A[0..6] 1 page maymove
+            map C 4 pages
+            write C[2..3] 1
+            ksm merge C[0..3]
+            expect C[2..3] present ksm
+            reclaim C[2]
+            expect C[2..3] swapped
+            read C[3]
+            expect C[3] present swapcache !ksm == 1
+            expect C[2] swapped
+            mremap C[0..3] 9 pages maymove
+            pageout C[0..8]
+            expect C[2..3] swapped
+            expect consistent
+            read C[2..3]
+            expect C[2..3] present == 1
+            expect consistent
+            """).get()
+        let (r, v) = s.runChecked()
+        #expect(r.error == nil)
+        #expect(r.passed, "\(r.failures)")
+        #expect(v.isEmpty, "\(v)")
+    }
+}

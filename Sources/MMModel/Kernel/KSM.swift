@@ -269,16 +269,27 @@ extension World {
 
     /// After mremap moved [.., + len) of process index `p` to `to`: swap PTEs
     /// of slots KSM pages were written to now sit at new addresses, where
-    /// the swap side of the KSM rmap must look (`SwapDevice.ksmVpns`).
+    /// the swap side of the KSM rmap must look (`SwapDevice.ksmVpns`). So do
+    /// present PTEs of a swap-cache folio holding such a slot: a KSM page
+    /// swapped in is a plain anon folio (`ksm_might_need_to_copy()` maps the
+    /// folio read as it is, or a copy), still in the swap cache, and its
+    /// next `try_to_unmap()` writes the slot's swap PTE where the folio is
+    /// mapped then, at the moved address.
     mutating func ksmMovedRange(_ p: Int, to: UInt64, len: UInt64) {
         guard !swap.ksmVpns.isEmpty else { return }
         var a = to
         while a < to + len {
+            defer { a += VA.pageSize }
+            if fmt.pmdIsLeaf(pmdValue(p, a)) { continue }
             let pte = pteValue(p, a)
             if fmt.kind(of: pte) == .swap, fmt.archSwpType(pte) == 0, swap.ksmVpns[Int(fmt.archSwpOffset(pte))] != nil {
                 ksmNoteSwapPte(Int(fmt.archSwpOffset(pte)), a)
+            } else if let f = normalFrame(pte) {
+                let head = frames.head(f)
+                if let s0 = frames.swapCacheSlot[head], swap.ksmVpns[Int(s0) + Int(f - head)] != nil {
+                    ksmNoteSwapPte(Int(s0) + Int(f - head), a)
+                }
             }
-            a += VA.pageSize
         }
     }
 
