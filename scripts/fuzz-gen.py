@@ -46,6 +46,7 @@ class Proc:
         self.maps = maps            # name -> Mapping
         self.pin = None             # (mapping name, first, last)
         self.alive = True
+        self.holes = False          # munmap or mremap made a hole a later mremap may land in
         self.lines = []             # the block's statements (children: segments split by pause)
 
 
@@ -154,17 +155,19 @@ def gen(seed, max_ops):
         elif op < 0.63:
             if allmapped and not (p.pin and p.pin[0] == m.name) and not m.uffd:
                 line = f"munmap {fmt(m, a, b)}"
+                p.holes = True
                 for i in rng:
                     m.mapped[i] = False
                 m.split = True
                 if not any(m.mapped):
                     del p.maps[m.name]
         elif op < 0.67:
-            if (not m.split and all(m.mapped) and not m.uffd and not (p.pin and p.pin[0] == m.name)
+            if (not p.holes and not m.split and all(m.mapped) and not m.uffd and not (p.pin and p.pin[0] == m.name)
                     and m.pages < 512):
                 newp = r.choice([max(1, m.pages // 2), m.pages * 2, m.pages + 3])
                 newp = min(newp, 256)
                 line = f"mremap {m.name} {newp} pages maymove"
+                p.holes = True          # the kernel and the model may place a move differently
                 grow = newp - m.pages
                 m.pages = newp
                 if grow > 0:
@@ -196,7 +199,8 @@ def gen(seed, max_ops):
             if p is parent and children < 2:
                 children += 1
                 cname = "child" if children == 1 else "child2"
-                c = Proc(cname, {k: v.copy() for k, v in p.maps.items() if not v.uffd or True})
+                c = Proc(cname, {k: v.copy() for k, v in p.maps.items()})
+                c.holes = p.holes
                 # without fork-event the child loses the registration (spec §2.10)
                 for v in c.maps.values():
                     v.uffd = False

@@ -33,6 +33,30 @@ struct FuzzFindingsTests {
         #expect(w.violations.isEmpty && w.check().isEmpty, "\(w.violations)")
     }
 
+    // mm/madvise.c madvise_cold_or_pageout_pte_range serves MADV_COLD and
+    // MADV_PAGEOUT alike: a PMD THP the range does not cover is split_folio'd,
+    // a PTE-mapped large folio with fewer pages in the range than it has too.
+    @Test("MADV_COLD of part of a PMD THP splits the folio like MADV_PAGEOUT (madvise_cold_or_pageout_pte_range); a whole-PMD MADV_COLD does not")
+    func coldSplitsPartialThp() throws {
+        var c = WorldConfig.small(arch: .x86_64)
+        c.thpEnabled = .always
+        var w = try World(c)
+        w.checkAfterEachOperation = true
+        let pid = w.createProcess()
+        let mib2: UInt64 = 2 << 20
+        let a = try w.mmap(pid, length: 2 * mib2, align: mib2)
+        try w.access(pid, a, 2 * mib2, read: false, write: true, value: 1)
+        try w.madvise(pid, a + mib2, mib2, .cold)                     // the whole second PMD: no split
+        #expect(try w.pageState(pid, a + mib2).pmdMapped)
+        try w.madvise(pid, a + 4096, 2 * 4096, .cold)                 // part of the first
+        let st = try w.pageState(pid, a + 4096)
+        #expect(!st.pmdMapped && st.order == 0 && st.kind == .present && !st.zeroPage)   // written: stays mapped
+        let f0 = try w.counters(pid)
+        try w.access(pid, a, mib2, read: false, write: true, value: 2)
+        #expect(try w.counters(pid).minor == f0.minor)                // the split kept every PTE writable
+        #expect(w.violations.isEmpty && w.check().isEmpty, "\(w.violations)")
+    }
+
     @Test("before 6.12 (splitRemapsZeroPages off) a split keeps every page mapped")
     func splitKeepsPagesBefore612() throws {
         var c = WorldConfig.small(arch: .x86_64)

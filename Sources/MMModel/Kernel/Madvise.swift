@@ -44,10 +44,33 @@ extension World {
         }
     }
 
-    /// MADV_COLD's visible effect on PTEs: the accessed bits are cleared.
+    /// MADV_COLD's visible effect on PTEs: the accessed bits are cleared. The
+    /// walk is MADV_PAGEOUT's (`madvise_cold_or_pageout_pte_range`), so a large
+    /// folio only partly in the range is split first, as there: a PMD THP by
+    /// `split_folio` when the range does not cover the PMD, a PTE-mapped one
+    /// when fewer of its pages than it has are mapped in the range; not when it
+    /// may be mapped shared or cannot be split (pinned). Seen live on 6.18.
     mutating func markOld(_ p: Int, _ start: UInt64, _ end: UInt64) {
         var a = start
         while a < end {
+            let pmd = pmdValue(p, a)
+            if fmt.pmdIsLeaf(pmd) {
+                let pmdEnd = (a & ~(VA.pmdSize - 1)) + VA.pmdSize
+                let whole = a & (VA.pmdSize - 1) == 0 && end - a >= VA.pmdSize
+                let pfn = fmt.pfn(fmt.pteOfPmd(pmd))
+                guard !whole, !isZeroPfn(pfn), let f = frames.frame(ofPfn: pfn),
+                      !maybeMappedShared(frames.head(f)), canSplitFolio(frames.head(f)) else { a = pmdEnd; continue }
+                let head = frames.head(f)
+                splitHugePmd(p, a)
+                splitFolio(head)
+            }
+            if let s = pteSlot(p, a), let f = normalFrame(Pte(tables.words[s])), frames.nr(frames.head(f)) > 1 {
+                let head = frames.head(f)
+                let first = a - UInt64(f - head) * VA.pageSize
+                let covered = first >= start && first + UInt64(frames.nr(head)) * VA.pageSize <= end
+                    && folioFullyMappedHere(p, head, first)
+                if !covered && !maybeMappedShared(head) && canSplitFolio(head) { splitFolio(head) }
+            }
             if var s = pteSlot(p, a), fmt.isPresent(Pte(tables.words[s])) {
                 s = writableSlot(p, a, s, .madvise)
                 tables.words[s] = fmt.mkold(Pte(tables.words[s])).raw
