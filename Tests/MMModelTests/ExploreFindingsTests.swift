@@ -67,6 +67,39 @@ struct ExploreFindingsKsmMmIdTests {
         #expect(v.isEmpty, "\(v)")
     }
 
+    @Test("A fork-shared page becomes a KSM page in place (mm/ksm.c try_to_merge_one_page: a page 'mapped elsewhere' only needs read-only PTEs, write_protect_page) while the parent maps it at another address (mremap moved its VMA, vm_pgoff kept): the KSM rmap (rmap_walk_ksm: the rmap_items' addresses) must still reach that mapping, so the mapcount equals the mappings found; a write there copies the KSM page (do_wp_page) (found by mmm explore seed 587: INV-6)")
+    func ksmInPlaceConversionOfMovedSharedPage() throws {
+        let s = try Scenario.parse(text: """
+            arch x86_64
+            kernel 6.18
+            frames 1024
+            swap-slots 1024
+            map A 10 pages
+            write A[0..3] 1
+            map B 1 page
+            fork c1 {
+                pause
+                ksm merge A[0..9]
+                expect A[0..3] present ksm == 1
+                expect consistent
+            }
+            mremap A[0..9] 8 pages maymove
+            mremap A[0..7] 12 pages maymove
+            resume c1
+            expect A[1] present ksm == 1
+            expect A[0] present !ksm == 1
+            expect A[2..3] present !ksm == 1
+            expect consistent
+            write A[1] 2
+            expect A[1] present !ksm == 2
+            expect consistent
+            """).get()
+        let (r, v) = s.runChecked()
+        #expect(r.error == nil)
+        #expect(r.passed, "\(r.failures)")
+        #expect(v.isEmpty, "\(v)")
+    }
+
     @Test("Per-MM large mapcount (CONFIG_MM_ID, include/linux/rmap.h folio_add_return_large_mapcount / folio_sub_return_large_mapcount): an MM mapping a folio while both slots are taken stays uncounted; when a slot frees and it maps one more page it takes the slot with that one mapping only, and the shared bit set then stays; the checker must accept a slot count below the MM's mappings of a shared folio (found by mmm explore seed 70333: INV-7)")
     func mmSlotCountsOnlyMappingsSinceTaken() throws {
         let s = try Scenario.parse(text: """

@@ -132,17 +132,40 @@ extension World {
             // get new frames at every scan and a write to each is 1 minor].
             guard frames.canAllocate(order: 0), let vi = processes[p].vmaIndex(a) else { return 0 }
             ksmWriteProtect(s, f)
+            let vpns = ksmMappedVpns(f)
             frames.insertFlags(f, [.ksm, .dirty])
+            for v in vpns { frames.ksm.note(f, v) }   // no stable node: only the rmap must still find it
             let counters = processes[p].counters
             try? wpPageCopy(p, vi, a, s, unshare: true)
             processes[p].counters = counters
             return 0
         }
         ksmWriteProtect(s, f)
+        let vpns = ksmMappedVpns(f)
         frames.insertFlags(f, [.ksm, .dirty])
-        frames.ksm.insert(f, token: token, vpns: [a >> VA.pageShift])
+        frames.ksm.insert(f, token: token, vpns: vpns)
         unstable[token] = nil
         return ksmReplace(u.p, u.a, us!, with: f) ? 2 : 1
+    }
+
+    /// The addresses an anon page about to become a KSM page in place is
+    /// mapped at (its anon rmap, read before the KSM flag is set).
+    /// `try_to_merge_one_page()` converts a page "mapped elsewhere" too (a
+    /// fork-shared page: `write_protect_page` only needs its PTEs read-only),
+    /// and those other mappings may sit at other addresses than the merging
+    /// one (a process that mremap'd its VMA keeps vm_pgoff, so the linear
+    /// index found it there). The KSM rmap looks at the rmap_item addresses
+    /// only, so each of them becomes one; otherwise a mapping would count in
+    /// the mapcount that no rmap walk can reach (explore seed 587: INV-6).
+    /// Model limit: `rmap_walk_ksm` walks the VMAs of the item's anon_vma
+    /// (the merging VMA's and its later forks'), so the kernel may not reach
+    /// a parent's mapping at all; the model's KSM rmap, like its item
+    /// addresses looked at in every process, reaches every mapping.
+    func ksmMappedVpns(_ f: Int32) -> [UInt64] {
+        var vpns: [UInt64] = []
+        var c = rmapCursor(folio: f)
+        while let m = rmapNext(&c) { sortedInsert(&vpns, m.address >> VA.pageShift) }
+        return vpns
     }
 
     /// Makes the page mapped at `a` of process `p` an order-0 page mapped by
