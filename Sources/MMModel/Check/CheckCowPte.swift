@@ -94,7 +94,11 @@ extension World {
                 sc.delta[q].swap += n.swap - o.swap
             }
             if new != 0 {
-                _ = checkEntry(q, ps.info[q].pid, a, new, pmd: false, vma: ps.vma(q, a).map { ps.vmas[$0].flags }, k, &out)
+                // The sharer's own VMA: its flags, and its vm_pgoff shift
+                // (a VMA mremap'd before the fork) for RMAP-ADDR.
+                let v = ps.vma(q, a)
+                _ = checkEntry(q, ps.info[q].pid, a, new, pmd: false, vma: v.map { ps.vmas[$0].flags },
+                               shift: v.map { ps.vmas[$0].shift } ?? 0, k, &out)
             }
         }
     }

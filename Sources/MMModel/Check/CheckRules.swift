@@ -145,7 +145,7 @@ extension World {
     /// Checks one non-none leaf entry of process index `p` (pid `pid`) at `a`
     /// (a PMD's 2 MiB-aligned address when `pmd`), in the VMA with `flags`
     /// (nil: outside every VMA) and `pgoffShift` `shift`, and says what it maps.
-    func checkEntry(_ p: Int, _ pid: Int32, _ a: UInt64, _ raw: UInt64, pmd isPmd: Bool, vma: VMFlags?, shift: Int64 = 0,
+    func checkEntry(_ p: Int, _ pid: Int32, _ a: UInt64, _ raw: UInt64, pmd isPmd: Bool, vma: VMFlags?, shift: Int64,
                     _ k: EntryCheckConsts, _ out: inout [Violation]) -> EntryTarget {
         func report(_ rule: CheckRule, _ msg: String, pfn: UInt64? = nil, slot: Int? = nil, _ values: [ViolationValue] = []) {
             var v = Violation(rule, msg)
