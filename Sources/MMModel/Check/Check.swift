@@ -66,31 +66,18 @@ extension World {
     /// `badPmd` for a PMD-level value that is neither table nor leaf.
     func forEachLeaf(_ p: Int, _ leaf: (UInt64, UInt64, Bool) -> Void, badPmd: (UInt64, UInt64) -> Void) {
         let E = PageTablePool.entries
-        let pgd = Int(processes[p].pgd) * E
-        for i3 in 0..<E {
-            let e3 = tables.words[pgd + i3]
-            if e3 == 0 { continue }
-            let pud = Int(fmt.tableIndex(e3)) * E
-            for i2 in 0..<E {
-                let e2 = tables.words[pud + i2]
-                if e2 == 0 { continue }
-                let pmdT = Int(fmt.tableIndex(e2)) * E
-                for i1 in 0..<E {
-                    let e1 = tables.words[pmdT + i1]
-                    if e1 == 0 { continue }
-                    let a1 = UInt64(i3) << 39 | UInt64(i2) << 30 | UInt64(i1) << 21
-                    if fmt.pmdIsTable(e1) {
-                        let pt = Int(fmt.tableIndex(e1)) * E
-                        for i0 in 0..<E {
-                            let v = tables.words[pt + i0]
-                            if v != 0 { leaf(a1 | UInt64(i0) << 12, v, false) }
-                        }
-                    } else if fmt.pmdIsLeaf(e1) {
-                        leaf(a1, e1, true)
-                    } else {
-                        badPmd(a1, e1)
-                    }
+        forEachPmdEntry(p) { ps, a1 in
+            let e1 = tables.words[ps]
+            if fmt.pmdIsTable(e1) {
+                let pt = Int(fmt.tableIndex(e1)) * E
+                for i0 in 0..<E {
+                    let v = tables.words[pt + i0]
+                    if v != 0 { leaf(a1 | UInt64(i0) << 12, v, false) }
                 }
+            } else if fmt.pmdIsLeaf(e1) {
+                leaf(a1, e1, true)
+            } else {
+                badPmd(a1, e1)
             }
         }
     }

@@ -21,22 +21,14 @@ extension World {
         // entries reference it write-protected / writable.
         var refs: [Int32: (procs: [Int32], wp: Int32, rw: Int32, base: UInt64)] = [:]
         for p in processes.indices where !processes[p].exited {
-            let pgd = Int(processes[p].pgd) * E
-            for i3 in 0..<E where tables.words[pgd + i3] != 0 {
-                let pud = Int(fmt.tableIndex(tables.words[pgd + i3])) * E
-                for i2 in 0..<E where tables.words[pud + i2] != 0 {
-                    let pmdT = Int(fmt.tableIndex(tables.words[pud + i2])) * E
-                    for i1 in 0..<E {
-                        let e = tables.words[pmdT + i1]
-                        guard e != 0, fmt.pmdIsTable(e) else { continue }
-                        let t = fmt.tableIndex(e)
-                        let base = UInt64(i3) << 39 | UInt64(i2) << 30 | UInt64(i1) << 21
-                        var r = refs[t] ?? ([], 0, 0, base)
-                        r.procs.append(Int32(p))
-                        if fmt.pmdTableIsWriteProtected(e) { r.wp += 1 } else { r.rw += 1 }
-                        refs[t] = r
-                    }
-                }
+            forEachPmdEntry(p) { ps, base in
+                let e = tables.words[ps]
+                guard fmt.pmdIsTable(e) else { return }
+                let t = fmt.tableIndex(e)
+                var r = refs[t] ?? ([], 0, 0, base)
+                r.procs.append(Int32(p))
+                if fmt.pmdTableIsWriteProtected(e) { r.wp += 1 } else { r.rw += 1 }
+                refs[t] = r
             }
         }
         for t in refs.keys.sorted() {

@@ -116,7 +116,7 @@ extension World {
     /// goes through here (faults go through `ensurePteSlot`).
     @inline(__always)
     mutating func writableSlot(_ p: Int, _ addr: UInt64, _ s: Int, _ cause: CowPteBreakCause) -> Int {
-        guard tables.shareCount[s / PageTablePool.entries] != 0 else { return s }
+        guard inCowPteTable(s) else { return s }
         return breakCowPteSlow(p, addr, cause)
     }
 
@@ -180,7 +180,7 @@ extension World {
 
     /// Process `p` lets go of the shared table its PMD entry at `ps` references
     /// (zap of the whole table, exit): every entry's accounting for `p` is
-    /// undone as `zapPte` would undo it, without writing the entries the other
+    /// undone as `zapPte` undoes it (`dropPteAccounting`), without writing the entries the other
     /// sharers still use, and the PMD entry is cleared. The last user instead
     /// reuses the table (the caller then zaps it normally).
     /// Returns whether the table was let go.
@@ -191,23 +191,7 @@ extension World {
         let t = fmt.tableIndex(e)
         if tables.shareCount[Int(t)] <= 1 { breakCowPte(p, ps, .zap); return false }
         let first = Int(t) * PageTablePool.entries
-        for i in 0..<PageTablePool.entries {
-            let pte = Pte(tables.words[first + i])
-            if fmt.isNone(pte) { continue }
-            if fmt.isPresent(pte) {
-                guard let f = normalFrame(pte) else { ksmMightUnmapZeroPage(p, pte); continue }
-                let head = frames.head(f)
-                removeRmapPtes(head, f, 1, p)
-                processes[p].rssAnon -= 1
-                putFolio(head)
-                if frames.isAllocated(head) { freeSwapCache(head) }
-            } else if fmt.kind(of: pte) == .swap {
-                let slot = Int(fmt.archSwpOffset(pte))
-                processes[p].rssSwap -= 1
-                swapFree(slot, 1)
-                if let h = swap.cachedFolio(slot) { freeSwapCache(h) }
-            }
-        }
+        for i in 0..<PageTablePool.entries { dropPteAccounting(p, Pte(tables.words[first + i])) }
         tables.words[ps] = 0
         leaveCowPteTable(p, t)
         processes[p].counters.cowPteSharesDropped += 1
@@ -227,18 +211,12 @@ extension World {
     /// exit's first step in COW PTE mode: every shared table of `p` is let go
     /// whole (`dropCowPteTable`), so the zap that follows copies none.
     mutating func dropAllCowPteTables(_ p: Int) {
-        let E = PageTablePool.entries
-        let pgd = Int(processes[p].pgd) * E
-        for i3 in 0..<E where tables.words[pgd + i3] != 0 {
-            let pud = Int(fmt.tableIndex(tables.words[pgd + i3])) * E
-            for i2 in 0..<E where tables.words[pud + i2] != 0 {
-                let pmdT = Int(fmt.tableIndex(tables.words[pud + i2])) * E
-                for i1 in 0..<E {
-                    let e = tables.words[pmdT + i1]
-                    if e != 0, fmt.pmdIsTable(e), fmt.pmdTableIsWriteProtected(e) { dropCowPteTable(p, pmdT + i1) }
-                }
-            }
+        var shared: [Int] = []
+        forEachPmdEntry(p) { ps, _ in
+            let e = tables.words[ps]
+            if fmt.pmdIsTable(e), fmt.pmdTableIsWriteProtected(e) { shared.append(ps) }
         }
+        for ps in shared { dropCowPteTable(p, ps) }
     }
 
     /// `rmapNext` for a walk whose cursor carries `breakCowPte`: a mapping in

@@ -40,6 +40,13 @@ extension World {
     mutating func zapPte(_ p: Int, _ s: Int) {
         let pte = Pte(tables.words[s])
         tables.words[s] = 0
+        dropPteAccounting(p, pte)
+    }
+
+    /// What zapping `pte` undoes for process `p`, without writing the entry:
+    /// the rmap, reference and RSS of a mapping, or the swap count of a swap
+    /// entry (also used when `p` lets go of a shared COW PTE table).
+    mutating func dropPteAccounting(_ p: Int, _ pte: Pte) {
         if fmt.isNone(pte) { return }
         if fmt.isPresent(pte) {
             guard let f = normalFrame(pte) else {               // zero page: nothing to drop

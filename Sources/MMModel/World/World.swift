@@ -122,6 +122,23 @@ public struct World: Sendable {
         return Int(table) * PageTablePool.entries + VA.index(addr, level: 1)
     }
 
+    /// Calls `body` with the pool index and the 2 MiB-aligned address of every
+    /// non-zero PMD-level entry of process index `p` (table pointer, huge leaf
+    /// or anything else), in address order.
+    func forEachPmdEntry(_ p: Int, _ body: (_ slot: Int, _ base: UInt64) -> Void) {
+        let E = PageTablePool.entries
+        let pgd = Int(processes[p].pgd) * E
+        for i3 in 0..<E where tables.words[pgd + i3] != 0 {
+            let pud = Int(fmt.tableIndex(tables.words[pgd + i3])) * E
+            for i2 in 0..<E where tables.words[pud + i2] != 0 {
+                let pmdT = Int(fmt.tableIndex(tables.words[pud + i2])) * E
+                for i1 in 0..<E where tables.words[pmdT + i1] != 0 {
+                    body(pmdT + i1, UInt64(i3) << 39 | UInt64(i2) << 30 | UInt64(i1) << 21)
+                }
+            }
+        }
+    }
+
     /// The pool index of the PTE for `addr`, allocating tables; nil when the PMD
     /// is a huge leaf. The slot is one `p` may write: a shared COW PTE table
     /// (`KernelPolicy.cowPte`) is broken for `p` first, for `cause`.
