@@ -8,10 +8,7 @@ import MMModel
 public func mmm_ksm_counters(_ w: OpaquePointer?, _ out: UnsafeMutablePointer<mmm_ksm_counters>?) -> Int32 {
     guard let box = worldBox(w) else { return EINVAL_C }
     return box.run("mmm_ksm_counters") { b throws(Failure) in
-        guard let out else { throw .inval("out is NULL") }
-        guard callerSize(UnsafePointer(out)) >= MemoryLayout<mmm_ksm_counters>.size else {
-            throw .inval("out->size \(callerSize(UnsafePointer(out))) is too small")
-        }
+        let out = try sizedOut(out)
         let k = b.world.ksmCounters()
         var c = mmm_ksm_counters()
         c.pages_shared = UInt64(k.pagesShared)
@@ -51,14 +48,8 @@ public func mmm_cow_pte_counters(_ w: OpaquePointer?, _ pid: Int32,
                                  _ out: UnsafeMutablePointer<mmm_cow_pte_counters>?) -> Int32 {
     guard let box = worldBox(w) else { return EINVAL_C }
     return box.run("mmm_cow_pte_counters") { b throws(Failure) in
-        guard let out else { throw .inval("out is NULL") }
-        guard callerSize(UnsafePointer(out)) >= MemoryLayout<mmm_cow_pte_counters>.size else {
-            throw .inval("out->size \(callerSize(UnsafePointer(out))) is too small")
-        }
-        guard pid >= 1, Int(pid) <= b.world.processes.count else {
-            throw Failure(err: .noSuchProcess, text: "pid \(pid) was never created")
-        }
-        let k = b.world.processes[Int(pid) - 1].counters
+        let out = try sizedOut(out)
+        let k = try b.process(everCreated: pid).counters
         var c = mmm_cow_pte_counters()
         c.fork_ptes_copied = k.forkPtesCopied
         c.fork_tables_shared = k.forkTablesShared

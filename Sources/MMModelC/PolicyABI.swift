@@ -79,14 +79,8 @@ public func mmm_fork_op_counters(_ w: OpaquePointer?, _ pid: Int32,
                                  _ out: UnsafeMutablePointer<mmm_fork_op_counters>?) -> Int32 {
     guard let box = worldBox(w) else { return EINVAL_C }
     return box.run("mmm_fork_op_counters") { b throws(Failure) in
-        guard let out else { throw .inval("out is NULL") }
-        guard callerSize(UnsafePointer(out)) >= MemoryLayout<mmm_fork_op_counters>.size else {
-            throw .inval("out->size \(callerSize(UnsafePointer(out))) is too small")
-        }
-        guard pid >= 1, Int(pid) <= b.world.processes.count else {
-            throw Failure(err: .noSuchProcess, text: "pid \(pid) was never created")
-        }
-        let k = b.world.processes[Int(pid) - 1].counters
+        let out = try sizedOut(out)
+        let k = try b.process(everCreated: pid).counters
         var c = mmm_fork_op_counters()
         c.fork_batches = k.forkBatches
         c.fork_ptes_batched = k.forkPtesBatched

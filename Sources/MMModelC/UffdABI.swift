@@ -81,10 +81,7 @@ public func mmm_uffd_event_count(_ w: OpaquePointer?, _ count: UnsafeMutablePoin
 public func mmm_uffd_event_get(_ w: OpaquePointer?, _ index: UInt64, _ out: UnsafeMutablePointer<mmm_uffd_event>?) -> Int32 {
     guard let box = worldBox(w) else { return EINVAL_C }
     return box.run("mmm_uffd_event_get") { b throws(Failure) in
-        guard let out else { throw .inval("out is NULL") }
-        guard callerSize(UnsafePointer(out)) >= MemoryLayout<mmm_uffd_event>.size else {
-            throw .inval("out->size \(callerSize(UnsafePointer(out))) is too small")
-        }
+        let out = try sizedOut(out)
         let events = b.world.uffdEvents
         guard index < UInt64(events.count) else {
             throw Failure(err: .outOfRange, text: "event \(index) of \(events.count)")

@@ -15,6 +15,15 @@ struct Failure: Error {
     static func inval(_ text: String) -> Failure { Failure(err: .invalidArgument, text: text) }
 }
 
+/// The caller's sized output struct, checked: `-EINVAL` when `out` is NULL or
+/// its `size` field is below this library's struct.
+func sizedOut<T>(_ out: UnsafeMutablePointer<T>?) throws(Failure) -> UnsafeMutablePointer<T> {
+    guard let out else { throw .inval("out is NULL") }
+    let size = callerSize(UnsafePointer(out))
+    guard size >= MemoryLayout<T>.size else { throw .inval("out->size \(size) is too small") }
+    return out
+}
+
 /// What an mmm_world handle points to: the world value and the message of the
 /// last call on it (NUL-terminated, owned here; nil means "").
 final class WorldBox {
@@ -49,6 +58,15 @@ final class WorldBox {
     }
 
     /// Runs a core operation, explaining its error in terms of `pid` / `addr`.
+    /// Process `pid`, live or exited (its counters stay readable); `-ESRCH`
+    /// when it was never created.
+    func process(everCreated pid: Int32) throws(Failure) -> Process {
+        guard pid >= 1, Int(pid) <= world.processes.count else {
+            throw Failure(err: .noSuchProcess, text: "pid \(pid) was never created")
+        }
+        return world.processes[Int(pid) - 1]
+    }
+
     func core<T>(pid: Int32, addr: UInt64? = nil, len: UInt64 = 0, write: Bool = false,
                  _ op: (inout World) throws(MMMError) -> T) throws(Failure) -> T {
         do {

@@ -78,10 +78,7 @@ public func mmm_page_state(_ w: OpaquePointer?, _ pid: Int32, _ addr: UInt64,
                            _ out: UnsafeMutablePointer<mmm_page_state>?) -> Int32 {
     guard let box = worldBox(w) else { return EINVAL_C }
     return box.run("mmm_page_state") { b throws(Failure) in
-        guard let out else { throw .inval("out is NULL") }
-        guard callerSize(UnsafePointer(out)) >= MemoryLayout<mmm_page_state>.size else {
-            throw .inval("out->size \(callerSize(UnsafePointer(out))) is too small")
-        }
+        let out = try sizedOut(out)
         try checkAddress(addr)
         let st = try b.core(pid: pid, addr: addr) { (w: inout World) throws(MMMError) in try w.pageState(pid, addr) }
         writeSized(mmm_page_state(st), to: out)
@@ -93,15 +90,9 @@ public func mmm_fault_counters(_ w: OpaquePointer?, _ pid: Int32,
                                _ out: UnsafeMutablePointer<mmm_fault_counters>?) -> Int32 {
     guard let box = worldBox(w) else { return EINVAL_C }
     return box.run("mmm_fault_counters") { b throws(Failure) in
-        guard let out else { throw .inval("out is NULL") }
-        guard callerSize(UnsafePointer(out)) >= MemoryLayout<mmm_fault_counters>.size else {
-            throw .inval("out->size \(callerSize(UnsafePointer(out))) is too small")
-        }
-        guard pid >= 1, Int(pid) <= b.world.processes.count else {
-            throw Failure(err: .noSuchProcess, text: "pid \(pid) was never created")
-        }
-        let k = b.world.processes[Int(pid) - 1].counters
-        let proc = b.world.processes[Int(pid) - 1]
+        let out = try sizedOut(out)
+        let proc = try b.process(everCreated: pid)
+        let k = proc.counters
         var c = mmm_fault_counters()
         c.minor = k.minor
         c.major = k.major
